@@ -1,0 +1,191 @@
+"""StreamField blocks for lessons and quizzes."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+RICH_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
+
+
+class HeadingBlock(blocks.CharBlock):
+    """A section heading inside a lesson."""
+
+    class Meta:
+        icon = "title"
+        template = "content/blocks/heading.html"
+        label = _("Tiêu đề mục")
+
+
+class FigureBlock(blocks.StructBlock):
+    """An image with alternative text and an optional caption."""
+
+    image = ImageChooserBlock(label=_("Ảnh"))
+    alt = blocks.CharBlock(label=_("Mô tả ảnh (cho người đọc bằng máy)"), required=False)
+    caption = blocks.CharBlock(label=_("Chú thích"), required=False)
+
+    class Meta:
+        icon = "image"
+        template = "content/blocks/figure.html"
+        label = _("Ảnh")
+        description = _("Ảnh minh hoạ, hiển thị vừa màn hình điện thoại")
+
+
+class VideoEmbedBlock(blocks.StructBlock):
+    """A video from a hosting site (loaded only when the learner taps it)."""
+
+    video = EmbedBlock(label=_("Địa chỉ video"))
+    caption = blocks.CharBlock(label=_("Chú thích"), required=False)
+
+    class Meta:
+        icon = "media"
+        template = "content/blocks/video_embed.html"
+        label = _("Video (nhúng)")
+        description = _("Video từ trang chia sẻ video")
+
+
+class VideoFileBlock(blocks.StructBlock):
+    """An uploaded video file, played by the browser's own player."""
+
+    document = DocumentChooserBlock(label=_("Tệp video"))
+    caption = blocks.CharBlock(label=_("Chú thích"), required=False)
+
+    class Meta:
+        icon = "media"
+        template = "content/blocks/video_file.html"
+        label = _("Video (tệp tải lên)")
+        description = _("Tệp video MP4 hoặc WebM đã tải lên")
+
+
+class DocumentBlock(blocks.StructBlock):
+    """A downloadable document (form, template, handout)."""
+
+    document = DocumentChooserBlock(label=_("Tài liệu"))
+    title = blocks.CharBlock(label=_("Tên hiển thị"), required=False)
+
+    class Meta:
+        icon = "doc-full"
+        template = "content/blocks/document.html"
+        label = _("Tài liệu tải về")
+        description = _("Biểu mẫu, tài liệu phát tay để tải về")
+
+
+class CalloutBlock(blocks.StructBlock):
+    """A highlighted tip or warning."""
+
+    kind = blocks.ChoiceBlock(
+        label=_("Loại"),
+        choices=[("tip", _("Mẹo")), ("warning", _("Lưu ý"))],
+        default="tip",
+    )
+    text = blocks.RichTextBlock(label=_("Nội dung"), features=RICH_FEATURES)
+
+    class Meta:
+        icon = "warning"
+        template = "content/blocks/callout.html"
+        label = _("Mẹo / Lưu ý")
+        description = _("Khung nổi bật cho mẹo hoặc lưu ý")
+
+
+class ExampleTableBlock(blocks.StructBlock):
+    """A worked example as a small table: a header row, then data rows.
+
+    Rows are written one per line, cells separated by ``|``, so a trainer can
+    paste a table from a spreadsheet and the page stays plain HTML.
+    """
+
+    title = blocks.CharBlock(label=_("Tên ví dụ"), required=False)
+    header = blocks.CharBlock(label=_("Dòng tiêu đề (các ô cách nhau bởi |)"))
+    rows = blocks.TextBlock(label=_("Các dòng (mỗi dòng một hàng, các ô cách nhau bởi |)"))
+    note = blocks.CharBlock(label=_("Ghi chú"), required=False)
+
+    class Meta:
+        icon = "table"
+        template = "content/blocks/example_table.html"
+        label = _("Bảng ví dụ")
+        description = _("Bảng tính ví dụ có lời giải")
+
+
+class ChecklistBlock(blocks.StructBlock):
+    """A checklist the learner can run through."""
+
+    title = blocks.CharBlock(label=_("Tên danh sách"), required=False)
+    items = blocks.ListBlock(blocks.CharBlock(label=_("Mục")), label=_("Các mục"))
+
+    class Meta:
+        icon = "list-ul"
+        template = "content/blocks/checklist.html"
+        label = _("Danh sách kiểm tra")
+        description = _("Các việc cần làm, đánh dấu từng mục")
+
+
+class LessonStreamBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(label=_("Đoạn văn"), features=RICH_FEATURES, icon="pilcrow")
+    image = FigureBlock()
+    video = VideoEmbedBlock()
+    video_file = VideoFileBlock()
+    document = DocumentBlock()
+    callout = CalloutBlock()
+    example_table = ExampleTableBlock()
+    checklist = ChecklistBlock()
+
+
+class ChoiceBlock(blocks.StructBlock):
+    """One answer option of a question."""
+
+    text = blocks.CharBlock(label=_("Phương án"))
+    correct = blocks.BooleanBlock(label=_("Đúng"), required=False)
+
+    class Meta:
+        icon = "radio-full"
+        label = _("Phương án")
+
+
+class SingleChoiceQuestionBlock(blocks.StructBlock):
+    """A question with exactly one correct option."""
+
+    prompt = blocks.TextBlock(label=_("Câu hỏi"))
+    choices = blocks.ListBlock(ChoiceBlock(), label=_("Các phương án"), min_num=2)
+    explanation = blocks.TextBlock(label=_("Giải thích (hiện sau khi nộp bài)"), required=False)
+
+    class Meta:
+        icon = "radio-full"
+        label = _("Câu hỏi một lựa chọn")
+        template = "content/blocks/question.html"
+        description = _("Chọn một phương án đúng")
+
+
+class MultipleChoiceQuestionBlock(SingleChoiceQuestionBlock):
+    """A question where every correct option, and only those, must be chosen."""
+
+    class Meta:
+        icon = "tasks"
+        label = _("Câu hỏi nhiều lựa chọn")
+        template = "content/blocks/question.html"
+        description = _("Chọn tất cả các phương án đúng")
+
+
+class TrueFalseQuestionBlock(blocks.StructBlock):
+    """A statement the learner marks true or false."""
+
+    prompt = blocks.TextBlock(label=_("Nhận định"))
+    answer = blocks.BooleanBlock(label=_("Nhận định này đúng"), required=False)
+    explanation = blocks.TextBlock(label=_("Giải thích (hiện sau khi nộp bài)"), required=False)
+
+    class Meta:
+        icon = "help"
+        label = _("Câu hỏi Đúng/Sai")
+        template = "content/blocks/question.html"
+        description = _("Đánh dấu nhận định là đúng hay sai")
+
+
+class QuestionStreamBlock(blocks.StreamBlock):
+    single = SingleChoiceQuestionBlock()
+    multiple = MultipleChoiceQuestionBlock()
+    true_false = TrueFalseQuestionBlock()
+
+
+class OutcomeStreamBlock(blocks.StreamBlock):
+    outcome = blocks.CharBlock(label=_("Kết quả học tập"), icon="tick")

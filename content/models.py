@@ -1,0 +1,207 @@
+"""Wagtail pages: what is taught.
+
+Pages present and are edited; the state of learning (enrolments, progress,
+attempts, certificates) lives in plain models of ``courses`` and
+``certificates`` that refer to these pages by id.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.db import models
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from content.blocks import LessonStreamBlock, OutcomeStreamBlock, QuestionStreamBlock
+from content.text import fold
+
+TOPIC_LABELS = {
+    "governance": _("Quản trị, điều hành"),
+    "accounting": _("Kế toán, tài chính"),
+    "ecommerce": _("Thương mại điện tử"),
+    "technology": _("Chuyển giao khoa học – kỹ thuật, ứng dụng công nghệ"),
+    "advocacy": _("Kỹ năng tuyên truyền, vận động"),
+    "coop_development": _("Hỗ trợ phát triển kinh tế tập thể, HTX"),
+    "other": _("Khác"),
+}
+
+
+class Topic(models.Model):
+    """A training topic (CONTRACT §3). Courses and in-person sessions carry topics;
+    coverage indicators count evidence by topic."""
+
+    slug = models.SlugField(_("mã chủ đề"), max_length=50, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+
+    class Meta:
+        verbose_name = _("chủ đề")
+        verbose_name_plural = _("chủ đề")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+    @property
+    def label(self):
+        return TOPIC_LABELS.get(self.slug, self.name)
+
+
+class HomePage(Page):
+    intro = RichTextField(_("giới thiệu"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["content.CourseIndexPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("trang chủ")
+
+
+class CourseIndexPage(Page):
+    """The catalogue."""
+
+    intro = RichTextField(_("giới thiệu"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["content.HomePage", "wagtailcore.Page"]
+    subpage_types = ["content.CoursePage"]
+
+    class Meta:
+        verbose_name = _("danh mục khóa học")
+
+
+class SearchTextMixin(models.Model):
+    """Keeps ``search_text``: the page's words folded (no diacritics, lower
+    case), so that "ke toan" finds "Kế toán" on SQLite and PostgreSQL alike."""
+
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(" ".join(strip_tags(str(part)) for part in self.search_source()))
+        return super().save(*args, **kwargs)
+
+    def search_source(self) -> list[str]:
+        return [self.title]
+
+
+class CoursePage(SearchTextMixin, Page):
+    class Audience(models.TextChoices):
+        MANAGERS = "managers", _("Nữ quản lý HTX, THT")
+        MEMBERS = "members", _("Thành viên, người lao động HTX")
+        CADRES = "cadres", _("Cán bộ Hội")
+        EVERYONE = "everyone", _("Mọi người")
+
+    summary = models.TextField(_("tóm tắt"), max_length=600)
+    description = RichTextField(_("giới thiệu chi tiết"), blank=True)
+    topics = ParentalManyToManyField(Topic, verbose_name=_("chủ đề"), related_name="courses")
+    audience = models.CharField(
+        _("đối tượng"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    estimated_hours = models.DecimalField(_("số giờ học dự kiến"), max_digits=5, decimal_places=1, default=2)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("ảnh bìa"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    outcomes = StreamField(OutcomeStreamBlock(), verbose_name=_("kết quả học tập"), blank=True)
+    earns_certificate = models.BooleanField(_("hoàn thành được cấp giấy chứng nhận"), default=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("audience"),
+                FieldPanel("estimated_hours"),
+                FieldPanel("earns_certificate"),
+            ],
+            heading=_("Thông tin khóa học"),
+        ),
+        FieldPanel("cover_image"),
+        FieldPanel("outcomes"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("search_text")]
+    parent_page_types = ["content.CourseIndexPage"]
+    subpage_types = ["content.LessonPage", "content.QuizPage"]
+
+    class Meta:
+        verbose_name = _("khóa học")
+        verbose_name_plural = _("khóa học")
+
+    def search_source(self) -> list[str]:
+        return [self.title, self.summary, self.description]
+
+
+class LessonPage(SearchTextMixin, Page):
+    body = StreamField(LessonStreamBlock(), verbose_name=_("nội dung"))
+    estimated_minutes = models.PositiveSmallIntegerField(_("số phút đọc dự kiến"), default=15)
+
+    content_panels = Page.content_panels + [FieldPanel("estimated_minutes"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("search_text")]
+    parent_page_types = ["content.CoursePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("bài học")
+        verbose_name_plural = _("bài học")
+
+    def search_source(self) -> list[str]:
+        return [self.title, *self.body.stream_block.get_searchable_content(self.body)]
+
+
+class QuizPage(Page):
+    class Review(models.TextChoices):
+        FULL = "full", _("Hiện đúng/sai và giải thích từng câu sau khi nộp")
+        SCORE = "score", _("Chỉ hiện điểm")
+        AFTER_PASS = "after_pass", _("Hiện giải thích khi đã đạt")
+
+    intro = RichTextField(_("hướng dẫn"), blank=True)
+    pass_mark = models.PositiveSmallIntegerField(
+        _("điểm đạt (%)"), default=70, help_text=_("Tỉ lệ câu đúng tối thiểu để đạt, từ 0 đến 100.")
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("số lượt làm bài tối đa"), default=3, help_text=_("0 nghĩa là không giới hạn.")
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        _("thời gian làm bài (phút)"), null=True, blank=True, help_text=_("Để trống nếu không giới hạn.")
+    )
+    shuffle_questions = models.BooleanField(_("xáo trộn câu hỏi"), default=False)
+    shuffle_choices = models.BooleanField(_("xáo trộn phương án"), default=False)
+    review = models.CharField(
+        _("xem lại sau khi nộp"), max_length=20, choices=Review.choices, default=Review.FULL
+    )
+    questions = StreamField(QuestionStreamBlock(), verbose_name=_("câu hỏi"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldPanel("pass_mark"),
+                FieldPanel("max_attempts"),
+                FieldPanel("time_limit_minutes"),
+                FieldPanel("shuffle_questions"),
+                FieldPanel("shuffle_choices"),
+                FieldPanel("review"),
+            ],
+            heading=_("Quy định làm bài"),
+        ),
+        FieldPanel("questions"),
+    ]
+    parent_page_types = ["content.CoursePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("bài kiểm tra")
+        verbose_name_plural = _("bài kiểm tra")

@@ -1,0 +1,11 @@
+"""Pages of the content app (the catalogue itself is a Wagtail page)."""
+
+from django.urls import path
+
+from content import views
+
+app_name = "content"
+
+urlpatterns = [
+    path("catalogue/", views.catalogue, name="catalogue"),
+]

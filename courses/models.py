@@ -1,0 +1,199 @@
+"""Who learns what, how far, with what result.
+
+``Completion`` is the single record of finished training, online or in
+person: coverage and certificates read it, never the raw progress tables.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from content.models import CoursePage, LessonPage, QuizPage, Topic
+from lms.registry.models import OrgUnit, Person
+
+
+class Enrollment(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Đang học")
+        WITHDRAWN = "withdrawn", _("Đã hủy đăng ký")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("học viên"),
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+    )
+    course = models.ForeignKey(
+        CoursePage, verbose_name=_("khóa học"), on_delete=models.CASCADE, related_name="enrollments"
+    )
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    enrolled_at = models.DateTimeField(_("ngày đăng ký"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("ngày hủy"), null=True, blank=True)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đăng ký hộ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_lesson = models.ForeignKey(
+        LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đăng ký học")
+        verbose_name_plural = _("đăng ký học")
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_enrollment_per_course")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.course}"
+
+
+class LessonProgress(models.Model):
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="lesson_progress")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tiến độ bài học")
+        verbose_name_plural = _("tiến độ bài học")
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "lesson"], name="one_progress_per_lesson")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment} – {self.lesson}"
+
+
+class Attempt(models.Model):
+    """One attempt at a quiz. ``questions`` is a snapshot taken at start, with
+    the correct answers, so that later edits to the quiz change no result."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("Đang làm")
+        SUBMITTED = "submitted", _("Đã nộp")
+        EXPIRED = "expired", _("Hết giờ")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    quiz = models.ForeignKey(QuizPage, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveSmallIntegerField(_("lượt"))
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    started_at = models.DateTimeField(auto_now_add=True)
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    questions = models.JSONField(default=list)
+    answers = models.JSONField(default=dict, blank=True)
+    score = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    passed = models.BooleanField(null=True)
+
+    class Meta:
+        verbose_name = _("lượt làm bài")
+        verbose_name_plural = _("lượt làm bài")
+        ordering = ["quiz", "user", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "quiz", "number"], name="one_attempt_per_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.quiz} #{self.number}"
+
+
+class TrainingSession(models.Model):
+    """An in-person workshop, class or study tour."""
+
+    code = models.CharField(_("mã"), max_length=50, unique=True)
+    title = models.CharField(_("tên lớp"), max_length=255)
+    topics = models.ManyToManyField(Topic, verbose_name=_("chủ đề"), related_name="sessions")
+    course = models.ForeignKey(
+        CoursePage,
+        verbose_name=_("khóa học trực tuyến tương ứng"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("địa bàn"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+    )
+    start_date = models.DateField(_("ngày bắt đầu"))
+    end_date = models.DateField(_("ngày kết thúc"))
+    trainer = models.CharField(_("giảng viên"), max_length=255, blank=True)
+    issues_certificate = models.BooleanField(_("cấp giấy chứng nhận"), default=False)
+
+    class Meta:
+        verbose_name = _("lớp tập huấn")
+        verbose_name_plural = _("lớp tập huấn")
+        ordering = ["-start_date", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="session_dates_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="attendance")
+    attended = models.BooleanField(_("có mặt"), default=True)
+
+    class Meta:
+        verbose_name = _("điểm danh")
+        verbose_name_plural = _("điểm danh")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="one_attendance_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} – {self.person}"
+
+
+class Completion(models.Model):
+    """A person finished a course online, or attended an in-person session.
+
+    Exactly one of ``course`` / ``session`` is set. A session that teaches an
+    online course writes two rows: one for the session, one for the course.
+    """
+
+    class Source(models.TextChoices):
+        ONLINE = "online", _("Học trực tuyến")
+        IN_PERSON = "in_person", _("Tập huấn trực tiếp")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="completions")
+    course = models.ForeignKey(
+        CoursePage, null=True, blank=True, on_delete=models.CASCADE, related_name="completions"
+    )
+    session = models.ForeignKey(
+        TrainingSession, null=True, blank=True, on_delete=models.CASCADE, related_name="completions"
+    )
+    completed_on = models.DateField(_("ngày hoàn thành"))
+    source = models.CharField(max_length=20, choices=Source.choices)
+
+    class Meta:
+        verbose_name = _("hoàn thành")
+        verbose_name_plural = _("hoàn thành")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(course__isnull=False) & Q(session__isnull=True))
+                | (Q(course__isnull=True) & Q(session__isnull=False)),
+                name="completion_course_xor_session",
+            ),
+            models.UniqueConstraint(fields=["person", "course"], name="one_completion_per_course"),
+            models.UniqueConstraint(fields=["person", "session"], name="one_completion_per_session"),
+        ]
+        indexes = [models.Index(fields=["person", "completed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.course or self.session} ({self.completed_on})"

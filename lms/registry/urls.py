@@ -1,0 +1,7 @@
+"""Pages of the registry app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "registry"
+
+urlpatterns: list = []
