@@ -1,5 +1,12 @@
 """API of the certificates app, mounted under /api/v1/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from certificates import apis
+
+urlpatterns = [
+    path(
+        "certificates/verify/<str:code>/", apis.CertificateVerifyApi.as_view(), name="api-certificate-verify"
+    ),
+    path("certificates/mine/", apis.MyCertificatesApi.as_view(), name="api-certificates-mine"),
+]

@@ -8,4 +8,6 @@ app_name = "certificates"
 
 urlpatterns = [
     path("mine/", views.mine, name="mine"),
+    path("<int:pk>/download/", views.download, name="download"),
+    path("verify/<str:code>/", views.verify, name="verify"),
 ]

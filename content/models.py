@@ -3,15 +3,58 @@
 Pages present and are edited; the state of learning (enrolments, progress,
 attempts, certificates) lives in plain models of ``courses`` and
 ``certificates`` that refer to these pages by id.
+
+Per-learner context: the ``nangtam_learning_context`` hook
+-----------------------------------------------------------
+
+``content`` never imports ``courses``. Course, lesson and quiz pages ask for
+the learner's part of the page through the Wagtail hook
+``nangtam_learning_context`` (the name is ``LEARNING_CONTEXT_HOOK``)::
+
+    from wagtail import hooks
+
+    @hooks.register("nangtam_learning_context")
+    def learning_for_page(*, request, page):
+        ...
+        return {"panel_template": "courses/includes/panel.html", ...}  # or None
+
+Contract:
+
+* Called from ``get_context`` of ``CoursePage``, ``LessonPage`` and
+  ``QuizPage`` (and only those), once per rendering, as
+  ``fn(request=request, page=page)``; ``page`` is the specific page
+  (``CoursePage``, ``LessonPage`` or ``QuizPage``; use ``isinstance``).
+  ``request.user`` may be anonymous.
+* Not called when the page is rendered as a preview in the admin
+  (``request.is_preview``): the page may then be unsaved.
+* Each function returns a ``dict`` or ``None``. The dicts are merged, in
+  hook order (``dict.update``), into ``context["learning"]``, which is always
+  a dict (empty when no hook answers).
+* Keys the templates read:
+
+  ``panel_template``
+      A template name, included with the page's full context (``page``,
+      ``learning``, ``request``...): in the course page header (enrol button,
+      progress), at the end of a lesson body (mark-as-done button) and on
+      the quiz page (start / resume an attempt).
+  ``done_lesson_ids``
+      A ``set`` of ``LessonPage`` ids the learner has finished; the course
+      syllabus and the lesson page mark them done.
+
+  Any other key is free for the panel template to use (``learning.enrollment``...).
+* A hook must run a constant number of queries whatever the size of the
+  course: lesson pages have their query count pinned in tests.
 """
 
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -19,6 +62,31 @@ from wagtail.search import index
 
 from content.blocks import LessonStreamBlock, OutcomeStreamBlock, QuestionStreamBlock
 from content.text import fold
+
+LEARNING_CONTEXT_HOOK = "nangtam_learning_context"
+
+
+def learning_context(*, request, page) -> dict:
+    """The merged answers of the ``nangtam_learning_context`` hooks (see the
+    module docstring); empty in previews."""
+    learning: dict = {}
+    if request is None or getattr(request, "is_preview", False):
+        return learning
+    for fn in hooks.get_hooks(LEARNING_CONTEXT_HOOK):
+        answer = fn(request=request, page=page)
+        if answer:
+            learning.update(answer)
+    return learning
+
+
+class LearningContextMixin:
+    """Puts ``learning`` (the hooks' answers) in the template context."""
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["learning"] = learning_context(request=request, page=self)
+        return context
+
 
 TOPIC_LABELS = {
     "governance": _("Quản trị, điều hành"),
@@ -61,6 +129,14 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("trang chủ")
 
+    def get_context(self, request, *args, **kwargs):
+        from content.selectors import featured_courses
+
+        context = super().get_context(request, *args, **kwargs)
+        context["featured"] = featured_courses(limit=3)
+        context["catalogue"] = CourseIndexPage.objects.live().child_of(self).first()
+        return context
+
 
 class CourseIndexPage(Page):
     """The catalogue."""
@@ -73,6 +149,25 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("danh mục khóa học")
+
+    def get_context(self, request, *args, **kwargs):
+        """``?topic=<slug>`` keeps one topic's courses; ``?q=`` searches courses
+        and lessons ignoring diacritics and case."""
+        from content.selectors import catalogue_search, catalogue_topics
+
+        context = super().get_context(request, *args, **kwargs)
+        q = request.GET.get("q", "").strip()[:100]
+        topic = request.GET.get("topic", "").strip()[:50]
+        topics = catalogue_topics()
+        if topic and topic not in {t.slug for t in topics}:
+            topic = ""
+        context.update(
+            q=q,
+            topic=topic,
+            topics=topics,
+            result=catalogue_search(q=q, topic=topic),
+        )
+        return context
 
 
 class SearchTextMixin(models.Model):
@@ -92,7 +187,7 @@ class SearchTextMixin(models.Model):
         return [self.title]
 
 
-class CoursePage(SearchTextMixin, Page):
+class CoursePage(LearningContextMixin, SearchTextMixin, Page):
     class Audience(models.TextChoices):
         MANAGERS = "managers", _("Nữ quản lý HTX, THT")
         MEMBERS = "members", _("Thành viên, người lao động HTX")
@@ -105,7 +200,9 @@ class CoursePage(SearchTextMixin, Page):
     audience = models.CharField(
         _("đối tượng"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE
     )
-    estimated_hours = models.DecimalField(_("số giờ học dự kiến"), max_digits=5, decimal_places=1, default=2)
+    estimated_hours = models.DecimalField(
+        _("số giờ học dự kiến"), max_digits=5, decimal_places=1, default=2, validators=[MinValueValidator(0)]
+    )
     cover_image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("ảnh bìa"),
@@ -139,12 +236,25 @@ class CoursePage(SearchTextMixin, Page):
     class Meta:
         verbose_name = _("khóa học")
         verbose_name_plural = _("khóa học")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(estimated_hours__gte=0), name="course_hours_not_negative"
+            ),
+        ]
 
     def search_source(self) -> list[str]:
-        return [self.title, self.summary, self.description]
+        return [self.title, self.summary, self.description, *(str(o.value) for o in self.outcomes)]
+
+    def get_context(self, request, *args, **kwargs):
+        from content.selectors import course_syllabus
+
+        context = super().get_context(request, *args, **kwargs)
+        context["syllabus"] = course_syllabus(course=self)
+        context["catalogue"] = Page.objects.filter(path=self.path[: -Page.steplen]).first()
+        return context
 
 
-class LessonPage(SearchTextMixin, Page):
+class LessonPage(LearningContextMixin, SearchTextMixin, Page):
     body = StreamField(LessonStreamBlock(), verbose_name=_("nội dung"))
     estimated_minutes = models.PositiveSmallIntegerField(_("số phút đọc dự kiến"), default=15)
 
@@ -160,8 +270,15 @@ class LessonPage(SearchTextMixin, Page):
     def search_source(self) -> list[str]:
         return [self.title, *self.body.stream_block.get_searchable_content(self.body)]
 
+    def get_context(self, request, *args, **kwargs):
+        from content.selectors import lesson_navigation
 
-class QuizPage(Page):
+        context = super().get_context(request, *args, **kwargs)
+        context["nav"] = lesson_navigation(lesson=self)
+        return context
+
+
+class QuizPage(LearningContextMixin, Page):
     class Review(models.TextChoices):
         FULL = "full", _("Hiện đúng/sai và giải thích từng câu sau khi nộp")
         SCORE = "score", _("Chỉ hiện điểm")
@@ -169,13 +286,20 @@ class QuizPage(Page):
 
     intro = RichTextField(_("hướng dẫn"), blank=True)
     pass_mark = models.PositiveSmallIntegerField(
-        _("điểm đạt (%)"), default=70, help_text=_("Tỉ lệ câu đúng tối thiểu để đạt, từ 0 đến 100.")
+        _("điểm đạt (%)"),
+        default=70,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Tỉ lệ câu đúng tối thiểu để đạt, từ 0 đến 100."),
     )
     max_attempts = models.PositiveSmallIntegerField(
         _("số lượt làm bài tối đa"), default=3, help_text=_("0 nghĩa là không giới hạn.")
     )
     time_limit_minutes = models.PositiveSmallIntegerField(
-        _("thời gian làm bài (phút)"), null=True, blank=True, help_text=_("Để trống nếu không giới hạn.")
+        _("thời gian làm bài (phút)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Để trống nếu không giới hạn."),
     )
     shuffle_questions = models.BooleanField(_("xáo trộn câu hỏi"), default=False)
     shuffle_choices = models.BooleanField(_("xáo trộn phương án"), default=False)
@@ -205,3 +329,17 @@ class QuizPage(Page):
     class Meta:
         verbose_name = _("bài kiểm tra")
         verbose_name_plural = _("bài kiểm tra")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pass_mark__lte=100), name="quiz_pass_mark_at_most_100"),
+            models.CheckConstraint(
+                condition=models.Q(time_limit_minutes__isnull=True) | models.Q(time_limit_minutes__gte=1),
+                name="quiz_time_limit_positive",
+            ),
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        from content.selectors import page_course_and_catalogue
+
+        context = super().get_context(request, *args, **kwargs)
+        context["course"], context["catalogue"] = page_course_and_catalogue(page=self)
+        return context

@@ -8,4 +8,6 @@ app_name = "content"
 
 urlpatterns = [
     path("catalogue/", views.catalogue, name="catalogue"),
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("offline/", views.offline, name="offline"),
 ]

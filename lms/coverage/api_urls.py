@@ -1,5 +1,10 @@
 """API of the coverage app, mounted under /api/v1/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from lms.coverage import apis
+
+urlpatterns = [
+    path("coverage/", apis.CoverageReportView.as_view(), name="api-coverage-report"),
+    path("coverage/missing/", apis.CoverageMissingView.as_view(), name="api-coverage-missing"),
+]

@@ -9,6 +9,7 @@ scoped to one administrative unit and everything under it.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +70,15 @@ class OrgUnit(models.Model):
     @staticmethod
     def path_for(pk: int, parent_path: str = "") -> str:
         return f"{parent_path}{pk:0{PATH_STEP}d}."
+
+    def clean(self) -> None:
+        super().clean()
+        # ``path`` is still the stored one: a parent whose path starts with it
+        # is this unit or one below it, which would make a loop.
+        if self.pk and self.parent_id and self.path and self.parent.path.startswith(self.path):
+            raise ValidationError(
+                {"parent": _("Không thể đặt địa bàn dưới chính nó hoặc dưới một địa bàn trực thuộc nó.")}
+            )
 
     def is_within(self, other: OrgUnit | None) -> bool:
         """True when this unit is ``other`` or lies under it."""
@@ -176,6 +186,21 @@ class Affiliation(models.Model):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="affiliation_dates_ordered",
+                violation_error_message=_("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."),
+            ),
+            # The import's key (CONTRACT §2); an open start date is one value too.
+            models.UniqueConstraint(
+                fields=["person", "cooperative", "role", "start_date"],
+                name="affiliation_unique_start",
+                violation_error_message=_("Người này đã có chức vụ này trong HTX/THT này từ cùng ngày."),
+            ),
+            models.UniqueConstraint(
+                fields=["person", "cooperative", "role"],
+                condition=Q(start_date__isnull=True),
+                name="affiliation_unique_open_start",
+                violation_error_message=_(
+                    "Người này đã có chức vụ này trong HTX/THT này (không ghi ngày bắt đầu)."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["cooperative", "role"])]
@@ -208,6 +233,20 @@ class CadrePosition(models.Model):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="cadre_dates_ordered",
+                violation_error_message=_("Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."),
+            ),
+            models.UniqueConstraint(
+                fields=["person", "org_unit", "start_date"],
+                name="cadre_unique_start",
+                violation_error_message=_("Người này đã là cán bộ Hội ở địa bàn này từ cùng ngày."),
+            ),
+            models.UniqueConstraint(
+                fields=["person", "org_unit"],
+                condition=Q(start_date__isnull=True),
+                name="cadre_unique_open_start",
+                violation_error_message=_(
+                    "Người này đã là cán bộ Hội ở địa bàn này (không ghi ngày bắt đầu)."
+                ),
             ),
         ]
 

@@ -76,3 +76,80 @@ def default_questions() -> list[tuple[str, dict]]:
             },
         ),
     ]
+
+
+# --- Lesson media and long lessons ------------------------------------------------
+
+
+def make_image(title: str = "Ảnh minh hoạ", *, width: int = 1600, height: int = 900):
+    """A Wagtail image: a plain PNG drawn with Pillow."""
+    from io import BytesIO
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    out = BytesIO()
+    PILImage.new("RGB", (width, height), (11, 107, 79)).save(out, format="PNG")
+    image = get_image_model()(title=title, file=ImageFile(out, name="anh.png"))
+    image.save()
+    return image
+
+
+def make_document(title: str = "Biểu mẫu", *, filename: str = "bieu-mau.pdf", content: bytes = b"%PDF-1.4\n"):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    document = get_document_model()(title=title, file=ContentFile(content, name=filename))
+    document.save()
+    return document
+
+
+VIDEO_URL = "https://www.youtube.com/watch?v=nangtam0001"
+
+
+def make_embed(url: str = VIDEO_URL):
+    """The cached oEmbed answer for ``url``, so that no test fetches it."""
+    from wagtail.embeds.embeds import get_embed_hash
+    from wagtail.embeds.models import Embed
+
+    embed, _ = Embed.objects.get_or_create(
+        hash=get_embed_hash(url),
+        defaults={
+            "url": url,
+            "type": "video",
+            "html": '<iframe width="640" height="360" src="https://www.youtube-nocookie.com/embed/nangtam0001"></iframe>',
+            "title": "Video hướng dẫn",
+            "provider_name": "YouTube",
+            "width": 640,
+            "height": 360,
+        },
+    )
+    return embed
+
+
+def lesson_body(sections: int = 1) -> list[dict]:
+    """Raw StreamField data of a text lesson: each section a heading, two
+    paragraphs, a callout, a worked example and a checklist."""
+    body = []
+    for n in range(1, sections + 1):
+        body += [
+            {"type": "heading", "value": f"Phần {n}. Sổ thu chi"},
+            {
+                "type": "paragraph",
+                "value": f"<p>Đoạn {n}: ghi mọi khoản thu, chi trong ngày, có chứng từ kèm theo.</p>",
+            },
+            {"type": "paragraph", "value": "<ul><li>Phiếu thu</li><li>Phiếu chi</li></ul>"},
+            {"type": "callout", "value": {"kind": "tip", "text": "<p>Kiểm quỹ mỗi cuối tuần.</p>"}},
+            {
+                "type": "example_table",
+                "value": {
+                    "title": f"Ví dụ {n}",
+                    "header": "Khoản mục | Số tiền (đồng)",
+                    "rows": "Doanh thu | 12.000.000\nChi phí | 9.500.000\nLãi | 2.500.000",
+                    "note": "Lãi = doanh thu − chi phí.",
+                },
+            },
+            {"type": "checklist", "value": {"title": "Tự kiểm tra", "items": ["Có sổ quỹ", "Có chứng từ"]}},
+        ]
+    return body

@@ -83,3 +83,64 @@ def make_tree():
     ka = OrgUnitFactory(code="CM-KA", name="Xã Kiến An", level="commune", parent=district)
     kt = OrgUnitFactory(code="CM-KT", name="Xã Kiến Thành", level="commune", parent=district)
     return province, district, ka, kt
+
+
+def official(unit, username: str | None = None):
+    """An official account scoped to ``unit``."""
+    kwargs = {"role": "official", "scope": unit}
+    if username:
+        kwargs["username"] = username
+    return UserFactory(**kwargs)
+
+
+def make_workbook(sheets: dict[str, list[list]]) -> bytes:
+    """An .xlsx file in memory: sheet name -> rows (the first row is the header).
+
+    Cells may be str, numbers, bools or dates (written as real Excel dates).
+    """
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def make_csv(rows: list[list], *, delimiter: str = ",", encoding: str = "utf-8") -> bytes:
+    """A CSV file's bytes (``encoding`` "utf-8-sig" adds the byte-order mark)."""
+    import csv
+    import io
+
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=delimiter, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(row)
+    if encoding == "cp1258":
+        return _encode_cp1258(text.getvalue())
+    return text.getvalue().encode(encoding)
+
+
+def _encode_cp1258(text: str) -> bytes:
+    """Windows-1258 as Vietnamese Excel writes it: letters with a hat, breve or
+    horn are single bytes, tone marks are separate combining bytes."""
+    import unicodedata
+
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        decomposed = unicodedata.normalize("NFD", ch)
+        shape = "".join(m for m in decomposed[1:] if m in "\u0302\u0306\u031b")  # hat, breve, horn
+        tones = "".join(m for m in decomposed[1:] if m not in shape)
+        out += unicodedata.normalize("NFC", decomposed[0] + shape).encode("cp1258") + tones.encode("cp1258")
+    return bytes(out)

@@ -1,0 +1,72 @@
+import pytest
+
+from certificates.models import BulkIssue, Certificate
+from certificates.services import bulk_issue_run, bulk_issue_start, certificate_issue
+from tests.factories.certificates import make_completion, make_session
+from tests.factories.registry import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_rendering(monkeypatch):
+    # Bulk issuing is about who gets a certificate; rendering has its own tests.
+    monkeypatch.setattr("certificates.services._enqueue_render", lambda pk: None)
+
+
+def attendees(session, n):
+    people = [PersonFactory() for _ in range(n)]
+    for p in people:
+        make_completion(p, session=session, completed_on=session.end_date)
+    return people
+
+
+def test_bulk_issues_everyone_who_attended_and_counts_progress(
+    admin_user, django_capture_on_commit_callbacks
+):
+    session = make_session(issues_certificate=False)  # an explicit admin request
+    people = attendees(session, 3)
+    certificate_issue(person=people[0], session=session, issued_on=session.end_date)
+    PersonFactory()  # did not attend
+    with django_capture_on_commit_callbacks(execute=True):
+        job = bulk_issue_start(session=session, requested_by=admin_user)
+    job.refresh_from_db()
+    assert (job.status, job.total, job.done, job.created, job.errors) == (BulkIssue.Status.DONE, 3, 3, 2, [])
+    assert Certificate.objects.filter(session=session).count() == 3
+    assert all(c.issued_on == session.end_date for c in Certificate.objects.all())
+
+
+def test_running_again_issues_nothing_twice():
+    session = make_session()
+    attendees(session, 2)
+    first = bulk_issue_run(job_id=BulkIssue.objects.create(session=session).pk)
+    again = bulk_issue_run(job_id=BulkIssue.objects.create(session=session).pk)
+    assert (first.created, again.created, again.done) == (2, 0, 2)
+    assert sorted(Certificate.objects.values_list("serial", flat=True)) == [
+        "NT-2024-000001",
+        "NT-2024-000002",
+    ]
+
+
+def test_one_persons_error_is_recorded_and_the_rest_are_issued(monkeypatch):
+    session = make_session()
+    people = attendees(session, 3)
+    real = certificate_issue
+
+    def failing_for_one(*, person, **kwargs):
+        if person == people[1]:
+            raise ValueError("hồ sơ lỗi")
+        return real(person=person, **kwargs)
+
+    monkeypatch.setattr("certificates.services.certificate_issue", failing_for_one)
+    job = bulk_issue_run(job_id=BulkIssue.objects.create(session=session).pk)
+    assert (job.done, job.created) == (3, 2)
+    assert job.errors == [{"person": people[1].code, "name": people[1].full_name, "message": "hồ sơ lỗi"}]
+
+
+def test_bulk_for_a_course_takes_every_completion(course):
+    people = [PersonFactory() for _ in range(2)]
+    for p in people:
+        make_completion(p, course=course)
+    job = bulk_issue_run(job_id=BulkIssue.objects.create(course=course).pk)
+    assert job.created == 2 and Certificate.objects.filter(course=course).count() == 2

@@ -1,0 +1,17 @@
+import pytest
+from wagtail import hooks
+
+from content.models import LEARNING_CONTEXT_HOOK
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploaded images, documents and renditions go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def no_learning_hooks(monkeypatch):
+    """Content pages alone, without the hooks other apps register."""
+    hooks.search_for_hooks()
+    monkeypatch.setitem(hooks._hooks, LEARNING_CONTEXT_HOOK, [])
