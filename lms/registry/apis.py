@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lms.registry import serializers as s
+from lms.registry.forms import IMPORT_MAX_BYTES
 from lms.registry.selectors import (
     can_manage_registry,
     cooperatives_visible_to,
@@ -63,6 +64,8 @@ class RegistryImportAPI(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             return _error("file", _("Chưa gửi tệp (trường “file”)."))
+        if upload.size > IMPORT_MAX_BYTES:
+            return _error("file", _("Tệp quá lớn (tối đa 20 MB)."))
         dry_run = request.query_params.get("dry_run", "").lower() in TRUE_VALUES
         result = registry_import(source=upload, filename=upload.name, user=request.user, dry_run=dry_run)
         if not result.ok:

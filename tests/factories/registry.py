@@ -1,4 +1,9 @@
+import csv
+import io
+import unicodedata
+
 import factory
+import openpyxl
 from django.contrib.auth import get_user_model
 
 from lms.registry.models import Affiliation, CadrePosition, Cooperative, OrgUnit, Person
@@ -98,10 +103,6 @@ def make_workbook(sheets: dict[str, list[list]]) -> bytes:
 
     Cells may be str, numbers, bools or dates (written as real Excel dates).
     """
-    import io
-
-    import openpyxl
-
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for name, rows in sheets.items():
@@ -114,10 +115,8 @@ def make_workbook(sheets: dict[str, list[list]]) -> bytes:
 
 
 def make_csv(rows: list[list], *, delimiter: str = ",", encoding: str = "utf-8") -> bytes:
-    """A CSV file's bytes (``encoding`` "utf-8-sig" adds the byte-order mark)."""
-    import csv
-    import io
-
+    """A CSV file's bytes (``encoding`` "utf-8-sig" adds the byte-order mark;
+    "cp1258" writes Windows-1258 as Vietnamese Excel does)."""
     text = io.StringIO()
     writer = csv.writer(text, delimiter=delimiter, lineterminator="\r\n")
     for row in rows:
@@ -130,8 +129,6 @@ def make_csv(rows: list[list], *, delimiter: str = ",", encoding: str = "utf-8")
 def _encode_cp1258(text: str) -> bytes:
     """Windows-1258 as Vietnamese Excel writes it: letters with a hat, breve or
     horn are single bytes, tone marks are separate combining bytes."""
-    import unicodedata
-
     out = bytearray()
     for ch in text:
         try:

@@ -11,7 +11,9 @@ Describing sheets
     ``name`` is the canonical header, used in error reports and as the key of
     ``Row.values``; ``aliases`` are other accepted headers (Vietnamese).
     Headers match ignoring case, surrounding spaces, ``_``/``-``/spaces and
-    Vietnamese diacritics (``fold_key``). A blank cell or a column absent from
+    Vietnamese diacritics (``fold_key``); a note in brackets or a ``*`` is
+    ignored ("Giới tính (F/M/X)", "Mã *") and a name in brackets also
+    counts ("code (Mã)"). A blank cell or a column absent from
     the header takes ``default`` (a value or a callable); a blank cell in a
     ``required`` column, or a ``required`` column absent from the header, is
     an error. Columns not in the spec are ignored.
@@ -99,10 +101,14 @@ Running
 Reading only
 ------------
 ``read_tables(source, filename=None) -> list[Table]`` and ``UnreadableFile``:
-    ``.xlsx`` (openpyxl, read-only, formulas' cached values) with every sheet,
-    or one ``.csv`` (UTF-8 with or without BOM, else Windows-1258; comma,
-    semicolon or tab). ``Table(name, header, header_row, rows=[(number,
-    cells)])``; the header is the first non-empty row; empty rows are skipped.
+    ``.xlsx`` with every sheet (values only: a formula gives its cached
+    result, a date-formatted cell a ``datetime``; read by a streaming reader,
+    ``importing.xlsx``, with openpyxl's read-only mode as the fallback), or
+    one ``.csv`` (UTF-8 with or without BOM, else Windows-1258; comma,
+    semicolon or tab; text normalised to NFC). ``Table(name, header,
+    header_row, rows=[(number, cells)])``; the header is the first non-empty
+    row; empty rows are skipped. ``.xls`` and other formats are refused with
+    a message saying what to do.
 """
 
 from lms.registry.importing.issues import ImportIssue, UnreadableFile
