@@ -17,4 +17,5 @@ urlpatterns = [
     path("attempts/<int:attempt_id>/", apis.AttemptDetailAPI.as_view(), name="api-attempt"),
     path("attempts/<int:attempt_id>/submit/", apis.AttemptSubmitAPI.as_view(), name="api-attempt-submit"),
     path("completions/", apis.CompletionListAPI.as_view(), name="api-completions"),
+    path("imports/attendance/", apis.AttendanceImportAPI.as_view(), name="api-import-attendance"),
 ]

@@ -11,20 +11,25 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from content.models import CoursePage, QuizPage, Topic
 from courses import serializers as s
+from courses.forms import IMPORT_MAX_BYTES
 from courses.models import Attempt, Enrollment
 from courses.selectors import (
     Progress,
     attempt_for_learner,
     attempt_is_overdue,
     attempt_results,
+    can_manage_learning,
     enrollment_for_learner,
     learner_progress,
     live_course,
@@ -410,6 +415,55 @@ class AttemptSubmitAPI(GenericAPIView):
         except ValidationError as exc:
             return error_response(exc)
         return Response(s.AttemptSerializer(attempt_data(attempt, attempt.quiz, request)).data)
+
+
+class ManagesLearning(BasePermission):
+    """Trainers, officials with a scope, and admins."""
+
+    message = gettext_lazy("Chỉ giảng viên, cán bộ quản lý và quản trị viên mới dùng được chức năng này.")
+
+    def has_permission(self, request, view):
+        return can_manage_learning(request.user)
+
+
+class AttendanceImportAPI(APIView):
+    """Import sessions and attendance from an .xlsx workbook or one .csv
+    sheet (CONTRACT §3), all or nothing: 200 with counts per sheet, or 400
+    with every error as ``{"errors": [{"sheet", "row", "column",
+    "message"}]}``. ``?dry_run=1`` validates and counts, writes nothing."""
+
+    permission_classes = [IsAuthenticated, ManagesLearning]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        tags=["imports"],
+        operation_id="imports_attendance",
+        request={"multipart/form-data": s.AttendanceUploadSerializer},
+        parameters=[OpenApiParameter("dry_run", bool, description="1: chỉ kiểm tra, không ghi gì.")],
+        responses={
+            200: s.AttendanceImportResultSerializer,
+            400: s.AttendanceImportErrorsSerializer,
+            403: s.ErrorSerializer,
+        },
+    )
+    def post(self, request):
+        from courses.imports import import_attendance
+
+        upload = request.FILES.get("file")
+        if upload is None:
+            return _file_error(_("Chưa gửi tệp (trường “file”)."))
+        if upload.size > IMPORT_MAX_BYTES:
+            return _file_error(_("Tệp quá lớn (tối đa 20 MB)."))
+        dry_run = request.query_params.get("dry_run", "").lower() in {"1", "true", "yes", "on"}
+        result = import_attendance(upload, filename=upload.name, user=request.user, dry_run=dry_run)
+        return Response(
+            result.as_dict(), status=status.HTTP_200_OK if result.ok else status.HTTP_400_BAD_REQUEST
+        )
+
+
+def _file_error(message: str) -> Response:
+    body = {"errors": [{"sheet": "", "row": None, "column": "file", "message": message}]}
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
 class CompletionListAPI(GenericAPIView):

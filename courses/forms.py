@@ -86,8 +86,19 @@ class BulkEnrolForm(forms.Form):
         return data
 
 
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+
+
 class AttendanceImportForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp điểm danh (.xlsx hoặc .csv)"),
-        help_text=_("Trang tính sessions (lớp tập huấn) và attendance (điểm danh), theo mẫu."),
+        help_text=_(
+            "Trang tính sessions (lớp tập huấn) và attendance (điểm danh); hoặc một tệp sessions.csv / attendance.csv."
+        ),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("Tệp quá lớn (tối đa 20 MB)."))
+        return upload

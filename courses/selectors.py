@@ -161,7 +161,9 @@ def learner_progress(
     outlines = course_outlines(courses=courses)
     if enrollments is None:
         enrollments = (
-            Enrollment.objects.filter(user=user, course_id__in=list(outlines)) if user.is_authenticated else []
+            Enrollment.objects.filter(user=user, course_id__in=list(outlines))
+            if user.is_authenticated
+            else []
         )
     by_course = {e.course_id: e for e in enrollments}
     done: dict[int, set[int]] = {}
@@ -334,6 +336,10 @@ class QuestionResult:
     chosen: list[str]
     correct: bool
     explanation: str
+
+    @property
+    def chosen_labels(self) -> list[str]:
+        return [c["text"] for c in self.choices if c["chosen"]]
 
 
 def _choice_text(question: dict, choice: dict) -> str:

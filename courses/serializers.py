@@ -139,3 +139,33 @@ class CompletionSerializer(serializers.Serializer):
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField(required=False)
+
+
+class AttendanceSheetCountsSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
+class AttendanceImportResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    counts = serializers.DictField(
+        child=AttendanceSheetCountsSerializer(), help_text=_("Theo trang tính, theo thứ tự nhập.")
+    )
+
+
+class AttendanceImportErrorSerializer(serializers.Serializer):
+    sheet = serializers.CharField(help_text=_("Để trống khi lỗi là của cả tệp."))
+    row = serializers.IntegerField(allow_null=True, help_text=_("Số dòng như Excel hiển thị."))
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class AttendanceImportErrorsSerializer(serializers.Serializer):
+    errors = AttendanceImportErrorSerializer(many=True)
+
+
+class AttendanceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text=_("Bảng tính .xlsx hoặc một tệp .csv (sessions.csv / attendance.csv).")
+    )

@@ -19,9 +19,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _vietnamese(settings):
-    """Each test starts in the default language, as a new visitor would."""
+def _defaults(settings):
+    """Each test starts in the default language, as a new visitor would, and
+    accounts made by factories need no slow password hashing."""
     settings.LANGUAGE_CODE = "vi"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.utils import translation
 
     translation.activate("vi")

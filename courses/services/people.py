@@ -22,7 +22,7 @@ def person_for_user(*, user: User) -> Person:
     if user.person_id:
         return user.person
     with transaction.atomic():
-        locked = User.objects.select_for_update().select_related("person").get(pk=user.pk)
+        locked = User.objects.select_for_update().get(pk=user.pk)
         if locked.person_id is None:
             locked.person = _new_person_for(locked)
             locked.save(update_fields=["person"])

@@ -193,8 +193,9 @@ def attempt_submit(*, attempt: Attempt, answers: Mapping) -> Attempt:
     """
     course = course_of(attempt.quiz)
     with transaction.atomic():
+        # Lock the enrolment row only (not the course page it joins).
         enrollment = (
-            Enrollment.objects.select_for_update()
+            Enrollment.objects.select_for_update(of=("self",))
             .select_related("course")
             .filter(user_id=attempt.user_id, course_id=course.pk)
             .first()

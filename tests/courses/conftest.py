@@ -2,9 +2,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.factories.content import make_course
 from tests.factories.courses import learner
+from tests.factories.courses import quick_course as make_course
 from tests.factories.registry import CooperativeFactory, OrgUnitFactory, PersonFactory, UserFactory, make_tree
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Accounts are made by the dozen here; a slow hash buys nothing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -79,7 +79,13 @@ class TestSessionScreens:
         inside = sessions[0]
         attendance_set(session=inside, present=[cast.a.person_id])
         client.force_login(cast.official_in)
-        data = session_form(code="IN", title="Lớp Kiến An", org_unit=tree.ka.pk, start_date="2024-05-10", end_date="2024-05-12")
+        data = session_form(
+            code="IN",
+            title="Lớp Kiến An",
+            org_unit=tree.ka.pk,
+            start_date="2024-05-10",
+            end_date="2024-05-12",
+        )
         response = client.post(f"{INDEX}edit/{inside.pk}/", data)
         assert response.status_code == 302
         assert Completion.objects.get(session=inside).completed_on == dt.date(2024, 5, 12)
@@ -103,9 +109,7 @@ class TestAttendanceScreen:
         client.force_login(cast.trainer)
         page = client.get(self.url(inside), {"cooperative": cast.coop_ka.pk}).content.decode()
         assert "Nguyễn Thị A" in page and "Người ngoài HTX" not in page
-        response = client.post(
-            self.url(inside), {"shown": [cast.a.person_id], "present": [cast.a.person_id]}
-        )
+        response = client.post(self.url(inside), {"shown": [cast.a.person_id], "present": [cast.a.person_id]})
         assert response.status_code == 302
         assert Completion.objects.filter(person=cast.a.person, session=inside).exists()
         assert stranger.pk not in set(Attendance.objects.values_list("person_id", flat=True))
@@ -114,7 +118,9 @@ class TestAttendanceScreen:
         inside = sessions[0]
         attendance_set(session=inside, present=[cast.a.person_id, cast.b.person_id])
         client.force_login(cast.trainer)
-        client.post(self.url(inside), {"shown": [cast.a.person_id, cast.b.person_id], "present": [cast.b.person_id]})
+        client.post(
+            self.url(inside), {"shown": [cast.a.person_id, cast.b.person_id], "present": [cast.b.person_id]}
+        )
         assert set(Completion.objects.values_list("person_id", flat=True)) == {cast.b.person_id}
 
     def test_official_cannot_tick_people_outside_her_scope(self, client, cast, tree, sessions):
@@ -123,13 +129,20 @@ class TestAttendanceScreen:
         client.force_login(cast.official_in)
         page = client.get(self.url(inside), {"q": "Long Xuyên"}).content.decode()
         assert "Người Long Xuyên" not in page
-        client.post(self.url(inside), {"shown": [far.pk, cast.a.person_id], "present": [far.pk, cast.a.person_id]})
+        client.post(
+            self.url(inside), {"shown": [far.pk, cast.a.person_id], "present": [far.pk, cast.a.person_id]}
+        )
         assert set(Attendance.objects.values_list("person_id", flat=True)) == {cast.a.person_id}
 
     def test_official_out_of_scope_cannot_open_the_session(self, client, cast, sessions):
         client.force_login(cast.official_out)
         assert client.get(self.url(sessions[0])).status_code == 404
-        assert client.post(self.url(sessions[0]), {"shown": [cast.a.person_id], "present": [cast.a.person_id]}).status_code == 404
+        assert (
+            client.post(
+                self.url(sessions[0]), {"shown": [cast.a.person_id], "present": [cast.a.person_id]}
+            ).status_code
+            == 404
+        )
         assert not Attendance.objects.exists()
 
     @pytest.mark.parametrize("n", [3, 12])
@@ -154,3 +167,17 @@ class TestAttendanceScreen:
 
 QUERIES_ATTENDANCE = 14
 QUERIES_INDEX = 12
+
+
+@pytest.mark.parametrize("who", ["trainer", "official_in", "admin"])
+def test_learning_menu_is_in_the_admin(client, cast, who):
+    client.force_login(getattr(cast, who))
+    page = client.get("/admin/").content.decode()  # the sidebar is JSON, text \u-escaped
+    assert '"name": "learning"' in page
+    for url in ("/admin/learning_sessions/", "/admin/learning/enrol/", "/admin/learning/import-attendance/"):
+        assert url in page
+
+
+def test_learner_gets_no_learning_admin(client, cast):
+    client.force_login(cast.a)
+    assert '"name": "learning"' not in client.get("/admin/", follow=True).content.decode()

@@ -4,8 +4,8 @@ from rest_framework.test import APIClient
 from courses.models import Attempt, Enrollment, LessonProgress
 from courses.services import attempt_start, enrollment_enrol, lesson_mark_done
 from tests.courses.conftest import OTHERS
-from tests.factories.content import make_course
 from tests.factories.courses import finish_course, learner, lessons_of, quiz_of, right_answers
+from tests.factories.courses import quick_course as make_course
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,9 @@ class TestLearnerFlow:
         mine = client.get("/api/v1/enrollments/").json()["results"][0]
         assert mine["completed_on"] is not None and mine["progress"]["percent"] == 100
         completions = client.get("/api/v1/completions/").json()
-        assert [(c["kind"], c["topics"], c["source"]) for c in completions] == [("course", ["governance"], "online")]
+        assert [(c["kind"], c["topics"], c["source"]) for c in completions] == [
+            ("course", ["governance"], "online")
+        ]
 
     def test_second_submit_returns_first_result(self, course):
         user = learner()
@@ -155,7 +157,10 @@ class TestPermissionMatrix:
         assert client.get(f"/api/v1/attempts/{attempt.pk}/").status_code == 200
         assert client.post(f"/api/v1/lessons/{lessons_of(course)[1].pk}/done/").status_code == 200
         assert client.post(f"/api/v1/quizzes/{quiz_of(course).pk}/attempts/").status_code == 200  # resumed
-        assert client.post(f"/api/v1/attempts/{attempt.pk}/submit/", {"answers": {}}, format="json").status_code == 200
+        assert (
+            client.post(f"/api/v1/attempts/{attempt.pk}/submit/", {"answers": {}}, format="json").status_code
+            == 200
+        )
 
     @pytest.mark.parametrize("who", OTHERS)
     def test_nobody_else_sees_or_touches_hers(self, course, cast, a_state, who):
@@ -167,7 +172,9 @@ class TestPermissionMatrix:
         assert client.get(f"/api/v1/enrollments/{enrollment.pk}/").status_code == 404
         assert client.get("/api/v1/attempts/").json()["count"] == 0
         assert client.get(f"/api/v1/attempts/{attempt.pk}/").status_code == 404
-        submit = client.post(f"/api/v1/attempts/{attempt.pk}/submit/", {"answers": right_answers(attempt)}, format="json")
+        submit = client.post(
+            f"/api/v1/attempts/{attempt.pk}/submit/", {"answers": right_answers(attempt)}, format="json"
+        )
         assert submit.status_code == 404
         assert Attempt.objects.get(pk=attempt.pk).is_open
         done = client.post(f"/api/v1/lessons/{lessons_of(course)[1].pk}/done/")

@@ -8,8 +8,8 @@ from django.db import connection
 
 from courses.models import Attempt, Completion
 from courses.services import attempt_start, attempt_submit, enrollment_enrol, lesson_mark_done
-from tests.factories.content import make_course
 from tests.factories.courses import learner, lessons_of, quiz_of, right_answers
+from tests.factories.courses import quick_course as make_course
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

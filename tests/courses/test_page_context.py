@@ -5,8 +5,8 @@ from django.test import RequestFactory
 from content.models import CoursePage, LessonPage, QuizPage
 from courses.page_context import learning_context
 from courses.services import enrollment_enrol, lesson_mark_done
-from tests.factories.content import make_course
 from tests.factories.courses import learner, lessons_of, quiz_of
+from tests.factories.courses import quick_course as make_course
 
 pytestmark = pytest.mark.django_db
 

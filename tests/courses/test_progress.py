@@ -6,8 +6,8 @@ from courses.models import Completion, Enrollment, LessonProgress
 from courses.selectors import learner_progress
 from courses.services import attempt_start, attempt_submit, enrollment_enrol, lesson_mark_done
 from courses.signals import course_completed
-from tests.factories.content import make_course
 from tests.factories.courses import finish_course, learner, lessons_of, quiz_of, right_answers, wrong_answers
+from tests.factories.courses import quick_course as make_course
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,9 @@ def test_failed_quiz_does_not_complete(course):
     assert not Completion.objects.exists()
 
 
-def test_all_lessons_and_passed_quiz_complete_the_course(django_capture_on_commit_callbacks, course, completed_signals):
+def test_all_lessons_and_passed_quiz_complete_the_course(
+    django_capture_on_commit_callbacks, course, completed_signals
+):
     user = learner()
     with django_capture_on_commit_callbacks(execute=True):
         finish_course(user, course)
@@ -75,6 +77,15 @@ def test_all_lessons_and_passed_quiz_complete_the_course(django_capture_on_commi
     assert sent["completed_on"] == enrollment.completed_on
 
 
+def test_course_published_through_revisions_completes_too():
+    from tests.factories.content import make_course as make_published_course
+
+    published = make_published_course("Khóa xuất bản qua phiên bản", lessons=1)
+    user = learner()
+    finish_course(user, published)
+    assert Completion.objects.filter(person=user.person, course=published).exists()
+
+
 def test_quiz_passed_before_the_last_lesson_completes_on_that_lesson(course):
     user = learner()
     enrollment_enrol(user=user, course=course)
@@ -88,8 +99,7 @@ def test_quiz_passed_before_the_last_lesson_completes_on_that_lesson(course):
 
 
 def test_course_without_quiz_completes_with_its_lessons(course):
-    plain = make_course("Khóa không có bài kiểm tra", lessons=2)
-    quiz_of(plain).unpublish()
+    plain = make_course("Khóa không có bài kiểm tra", lessons=2, quiz=False)
     user = learner()
     enrollment_enrol(user=user, course=plain)
     for lesson in lessons_of(plain):

@@ -10,8 +10,8 @@ from content.models import QuizPage
 from courses.models import Attempt, Completion
 from courses.services import attempt_start, attempt_submit, enrollment_enrol, lesson_mark_done
 from courses.services.quiz import GRACE
-from tests.factories.content import make_course
 from tests.factories.courses import learner, lessons_of, quiz_of, right_answers, wrong_answers
+from tests.factories.courses import quick_course as make_course
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,10 @@ def questions():
                 "explanation": EXPLAIN_2,
             },
         ),
-        ("true_false", {"prompt": "Mỗi thành viên có một phiếu biểu quyết.", "answer": True, "explanation": EXPLAIN_3}),
+        (
+            "true_false",
+            {"prompt": "Mỗi thành viên có một phiếu biểu quyết.", "answer": True, "explanation": EXPLAIN_3},
+        ),
     ]
 
 
@@ -120,7 +123,12 @@ class TestGrading:
     def test_right_answers_score_100(self):
         _user, attempt = started(make_quiz_course())
         result = attempt_submit(attempt=attempt, answers=right_answers(attempt))
-        assert (result.status, result.score, result.correct_count, result.passed) == ("submitted", 100, 3, True)
+        assert (result.status, result.score, result.correct_count, result.passed) == (
+            "submitted",
+            100,
+            3,
+            True,
+        )
 
     def test_multiple_choice_needs_all_correct_options_and_only_those(self):
         _user, attempt = started(make_quiz_course(max_attempts=0))
@@ -197,7 +205,9 @@ class TestLimits:
     def test_deadline_follows_the_time_limit(self):
         course = make_quiz_course(time_limit_minutes=10)
         _user, attempt = started(course)
-        assert attempt.deadline - attempt.started_at == pytest.approx(timedelta(minutes=10), abs=timedelta(seconds=2))
+        assert attempt.deadline - attempt.started_at == pytest.approx(
+            timedelta(minutes=10), abs=timedelta(seconds=2)
+        )
 
     def test_submission_within_the_grace_period_is_graded(self):
         _user, attempt = started(make_quiz_course(time_limit_minutes=5))

@@ -24,7 +24,9 @@ def signals():
 
 
 def test_attendance_writes_a_session_completion_dated_end_date(django_capture_on_commit_callbacks, signals):
-    session = TrainingSessionFactory(start_date=D1, end_date=D1 + dt.timedelta(days=2), issues_certificate=True)
+    session = TrainingSessionFactory(
+        start_date=D1, end_date=D1 + dt.timedelta(days=2), issues_certificate=True
+    )
     person = PersonFactory()
     with django_capture_on_commit_callbacks(execute=True):
         result = attendance_set(session=session, present=[person.pk])
@@ -46,7 +48,10 @@ def test_ticking_twice_changes_nothing_and_signals_once(django_capture_on_commit
     assert Completion.objects.count() == 1 and len(signals) == 1
 
 
-def test_session_teaching_a_course_completes_the_course(course, django_capture_on_commit_callbacks, signals):
+def test_session_teaching_a_course_completes_the_course(django_capture_on_commit_callbacks, signals):
+    from tests.factories.courses import quick_course
+
+    course = quick_course(earns_certificate=False)
     session = TrainingSessionFactory(course=course, start_date=D2, end_date=D2)
     person = PersonFactory()
     with django_capture_on_commit_callbacks(execute=True):
@@ -54,7 +59,10 @@ def test_session_teaching_a_course_completes_the_course(course, django_capture_o
     by_kind = {("course" if c.course_id else "session"): c for c in Completion.objects.all()}
     assert by_kind["course"].course_id == course.pk and by_kind["course"].completed_on == D2
     assert by_kind["course"].source == "in_person" and by_kind["course"].via_session == session
-    assert {(s["course"] is not None, s["session"] is not None) for s in signals} == {(True, False), (False, True)}
+    assert {(s["course"] is not None, s["session"] is not None) for s in signals} == {
+        (True, False),
+        (False, True),
+    }
 
 
 def test_earliest_date_is_kept_when_the_course_was_already_completed_online(course):
@@ -116,7 +124,7 @@ def test_changing_the_end_date_moves_the_completions(course):
 
 
 def test_changing_the_course_moves_the_course_completion(course):
-    from tests.factories.content import make_course
+    from tests.factories.courses import quick_course as make_course
 
     other = make_course("Kế toán", topics=("accounting",))
     session = TrainingSessionFactory(course=course)
@@ -144,7 +152,9 @@ class TestCompletionSelectors:
     def test_person_completions_lists_online_and_in_person_with_topics(self, course):
         user = learner()
         finish_course(user, course)
-        session = TrainingSessionFactory(title="Lớp kế toán", topics=("accounting", "other"), start_date=D2, end_date=D2)
+        session = TrainingSessionFactory(
+            title="Lớp kế toán", topics=("accounting", "other"), start_date=D2, end_date=D2
+        )
         attendance_set(session=session, present=[user.person_id])
         rows = person_completions(person=user.person)
         assert [(r.kind, r.title, r.topics, r.source) for r in rows] == [
@@ -170,7 +180,9 @@ class TestCompletionSelectors:
         from courses.selectors import completion_topic_rows
 
         person = PersonFactory()
-        session = TrainingSessionFactory(topics=("accounting", "governance"), course=course, start_date=D2, end_date=D2)
+        session = TrainingSessionFactory(
+            topics=("accounting", "governance"), course=course, start_date=D2, end_date=D2
+        )
         attendance_set(session=session, present=[person.pk])
         rows = sorted((r["topic"], r["session_id"] is not None) for r in completion_topic_rows())
         assert rows == [("accounting", True), ("governance", False), ("governance", True)]

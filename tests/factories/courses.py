@@ -32,6 +32,53 @@ class TrainingSessionFactory(factory.django.DjangoModelFactory):
             obj.topics.set(Topic.objects.filter(slug__in=extracted or ("governance",)))
 
 
+def quick_course(
+    title: str = "Quản trị hợp tác xã",
+    *,
+    topics: tuple[str, ...] = ("governance",),
+    lessons: int = 2,
+    questions: list | None = None,
+    quiz: bool = True,
+    earns_certificate: bool = True,
+    **quiz_options,
+) -> CoursePage:
+    """Like ``tests.factories.content.make_course`` (published course,
+    lessons, a quiz), but pages are added live without revisions: several
+    times faster, for tests about learning rather than editing."""
+    import uuid
+
+    from content.models import Topic
+    from tests.factories.content import catalogue, default_questions
+
+    course = CoursePage(
+        title=title,
+        slug=f"course-{uuid.uuid4().hex[:8]}",
+        summary=f"Tóm tắt {title}",
+        earns_certificate=earns_certificate,
+    )
+    catalogue().add_child(instance=course)
+    course.topics.set(Topic.objects.filter(slug__in=topics))
+    course.save()
+    for n in range(1, lessons + 1):
+        course.add_child(
+            instance=LessonPage(
+                title=f"Bài {n}",
+                slug=f"bai-{n}",
+                body=[("heading", f"Mục {n}"), ("paragraph", f"<p>Nội dung bài {n}.</p>")],
+            )
+        )
+    if quiz:
+        course.add_child(
+            instance=QuizPage(
+                title="Bài kiểm tra cuối khóa",
+                slug="kiem-tra",
+                questions=questions if questions is not None else default_questions(),
+                **quiz_options,
+            )
+        )
+    return CoursePage.objects.get(pk=course.pk)
+
+
 def learner(username: str | None = None, **kwargs):
     """A learner account linked to a registry person."""
     person = kwargs.pop("person", None) or PersonFactory()
