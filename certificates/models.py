@@ -174,7 +174,10 @@ class CertificateTemplate(PreviewableMixin, models.Model):
         ordering = ["-is_default", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["is_default"], condition=Q(is_default=True), name="one_default_certificate_template"
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="one_default_certificate_template",
+                violation_error_message=_("Đã có một mẫu mặc định: bỏ chọn “mẫu mặc định” ở mẫu đó trước."),
             ),
         ]
 

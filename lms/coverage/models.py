@@ -104,7 +104,7 @@ class Plan(ClusterableModel):
             raise ValidationError({"end_date": _("Ngày kết thúc phải sau ngày bắt đầu.")})
 
 
-class Indicator(Orderable):
+class Indicator(Orderable, ClusterableModel):
     """One measurable target of a plan.
 
     Population: people with an active affiliation (or cadre position) in the
@@ -132,6 +132,8 @@ class Indicator(Orderable):
         CERTIFIED = "certified", _("Có giấy chứng nhận về một trong các chủ đề")
         NONE = "none", _("Không cần (đếm số người)")
 
+    # A cluster too, so that its parental many-to-many (topics) is saved with
+    # it when the plan's form saves its indicators.
     plan = ParentalKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="indicators")
     code = models.CharField(_("mã"), max_length=50)
     name = models.CharField(_("tên"), max_length=255)

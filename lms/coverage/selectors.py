@@ -160,19 +160,21 @@ def coverage_for_unit(
     *, plan: Plan, unit: OrgUnit, as_of: datetime.date, indicators: list[Indicator] | None = None
 ) -> CoverageReport:
     """Every indicator of ``plan`` for ``unit`` and each of its direct
-    children, as of ``as_of``: 3 queries, plus one per indicator."""
+    children, as of ``as_of``: 3 queries, plus one per population source
+    (cooperative roles, cadre positions), whatever the size of the data."""
     if indicators is None:
         indicators = plan_indicators(plan)
     children = list(OrgUnit.objects.filter(parent=unit).order_by("path"))
     depth = len(unit.path) // STEP
     elapsed = elapsed_fraction(plan, as_of)
+    counts = counts_by_unit_path(
+        indicators, path_prefix=unit.path, depths=(depth, depth + 1), start=plan.start_date, as_of=as_of
+    )
     results = []
     for indicator in indicators:
-        counts = counts_by_unit_path(
-            indicator, path_prefix=unit.path, depths=(depth, depth + 1), start=plan.start_date, as_of=as_of
-        )
-        total = figures(indicator, unit, counts.get(unit.path, Counts()))
-        breakdown = [figures(indicator, child, counts.get(child.path, Counts())) for child in children]
+        mine = counts.get(indicator.pk, {})
+        total = figures(indicator, unit, mine.get(unit.path, Counts()))
+        breakdown = [figures(indicator, child, mine.get(child.path, Counts())) for child in children]
         status, expected = status_of(indicator, total, elapsed)
         results.append(IndicatorResult(indicator, total, breakdown, status, expected))
     return CoverageReport(plan, unit, as_of, children, results, elapsed)
@@ -321,7 +323,7 @@ def people_behind(
     people = people_in_population(
         indicator, path_prefix=unit.path, start=plan.start_date, as_of=as_of, which=which
     )
-    rows, _path = population_rows(indicator, path_prefix=unit.path, as_of=as_of)
+    rows = population_rows(indicator, path_prefix=unit.path, as_of=as_of)
     if indicator.from_affiliations:
         rows = rows.select_related("cooperative", "cooperative__org_unit").order_by(
             "cooperative__name", "role"

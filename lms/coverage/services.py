@@ -44,7 +44,7 @@ def month_ends(start: datetime.date, end: datetime.date) -> list[datetime.date]:
 
 def snapshot_take(*, plan: Plan, as_of: datetime.date) -> int:
     """Store ``plan``'s figures as of ``as_of`` for its root and every unit
-    below it (one query per indicator, whatever the number of units).
+    below it (one query per population source, whatever the number of units).
 
     Idempotent: a second run for the same day overwrites the same rows.
     Returns the number of rows written.
@@ -55,12 +55,14 @@ def snapshot_take(*, plan: Plan, as_of: datetime.date) -> int:
         return 0
     depths = sorted({len(unit.path) // STEP for unit in units})
     rows = []
-    for indicator in plan_indicators(plan):
-        counts = counts_by_unit_path(
-            indicator, path_prefix=root_path, depths=depths, start=plan.start_date, as_of=as_of
-        )
+    indicators = plan_indicators(plan)
+    counts = counts_by_unit_path(
+        indicators, path_prefix=root_path, depths=depths, start=plan.start_date, as_of=as_of
+    )
+    for indicator in indicators:
+        mine = counts.get(indicator.pk, {})
         for unit in units:
-            result = figures(indicator, unit, counts.get(unit.path, Counts()))
+            result = figures(indicator, unit, mine.get(unit.path, Counts()))
             rows.append(
                 Snapshot(
                     plan=plan,

@@ -37,7 +37,12 @@ def coverage_page(view):
         try:
             return view(request, *args, **kwargs)
         except CoverageError as error:
-            return render(request, "coverage/error.html", {"message": error.message}, status=error.status)
+            return render(
+                request,
+                "coverage/error.html",
+                {"message": error.message, "page_title": True},
+                status=error.status,
+            )
 
     return wrapper
 
@@ -68,6 +73,7 @@ def report(request):
         request,
         "coverage/report.html",
         {
+            "page_title": True,  # base.html then appends " · Nâng Tầm"
             "view": view,
             "report": result,
             "plans": visible_plans(request.user),
@@ -116,6 +122,7 @@ def people(request):
         request,
         "coverage/people.html",
         {
+            "page_title": True,
             "args": args,
             "which": which,
             "which_label": _which_label(which),

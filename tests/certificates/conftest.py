@@ -22,8 +22,6 @@ ROOT = Path(__file__).resolve().parents[2]
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://nangtam.example.vn"
-    # Accounts made by factories need no slow password hashing here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings.MEDIA_ROOT
 
 

@@ -144,3 +144,31 @@ def test_template_with_an_unknown_placeholder_is_refused(client):
 
     with pytest.raises(ValidationError, match="ho_ten"):
         template.full_clean()
+
+
+def test_admin_renders_again_a_failed_certificate(
+    client, course, monkeypatch, django_capture_on_commit_callbacks
+):
+    from certificates import services
+
+    monkeypatch.setattr(
+        services, "_enqueue_render", lambda pk: services.certificate_render(certificate_id=pk)
+    )
+    certificate = issue(course=course)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        status=Certificate.Status.FAILED, error="OSError: hết chỗ"
+    )
+    login(client, role="admin")
+    assert "hết chỗ" in client.get(f"{LIST}inspect/{certificate.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{LIST}rerender/{certificate.pk}/")
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.ISSUED and certificate.error == ""
+
+
+def test_a_second_default_template_is_refused_with_a_clear_message():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="Đã có một mẫu mặc định"):
+        CertificateTemplate(name="Mẫu hai", organisation="Hội LHPN", is_default=True).full_clean()

@@ -70,3 +70,15 @@ def test_bulk_for_a_course_takes_every_completion(course):
         make_completion(p, course=course)
     job = bulk_issue_run(job_id=BulkIssue.objects.create(course=course).pk)
     assert job.created == 2 and Certificate.objects.filter(course=course).count() == 2
+
+
+def test_issue_certificates_command(capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    session = make_session("Lớp kế toán")
+    attendees(session, 2)
+    call_command("issue_certificates", "--session", session.code)
+    assert "Lớp kế toán: 2 người đủ điều kiện, cấp mới 2, lỗi 0." in capsys.readouterr().out
+    with pytest.raises(CommandError, match="Không có lớp tập huấn KHONG-CO"):
+        call_command("issue_certificates", "--session", "KHONG-CO")

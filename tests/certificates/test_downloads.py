@@ -121,6 +121,16 @@ def test_mine_query_count_does_not_grow_with_rows(client, rows, django_assert_nu
         assert client.get("/certificates/mine/").status_code == 200
 
 
+@pytest.mark.parametrize("rows", [1, 5])
+def test_mine_api_query_count_does_not_grow_with_rows(client, rows, django_assert_num_queries):
+    me = PersonFactory()
+    login(client, person=me)
+    for _ in range(rows):
+        issue(me, session=make_session())
+    with django_assert_num_queries(3):  # session, account, certificates
+        assert len(client.get("/api/v1/certificates/mine/").json()) == rows
+
+
 def test_mine_api_lists_my_certificates(client, course):
     me = PersonFactory()
     login(client, person=me)

@@ -37,10 +37,11 @@ def test_unknown_code_is_a_404_page_saying_not_found(client, certificate):
     assert "Không tìm thấy giấy chứng nhận" in response.content.decode()
 
 
-def test_api_verifies_without_login(client, certificate):
-    response = client.get(
-        f"/api/v1/certificates/verify/{certificate.code}/", HTTP_AUTHORIZATION="Token not-a-real-token"
-    )
+def test_api_verifies_without_login(client, certificate, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get(
+            f"/api/v1/certificates/verify/{certificate.code}/", HTTP_AUTHORIZATION="Token not-a-real-token"
+        )
     assert response.status_code == 200
     assert response.json() == {
         "valid": True,
