@@ -212,7 +212,7 @@ class AttendanceImportView(LearningAdminMixin, WagtailAdminTemplateMixin, FormVi
     from the form)."""
 
     permission = "courses.add_attendance"
-    template_name = "courses/admin/import_attendance.html"
+    template_name = "registry/admin/import.html"  # the same two-step upload page as the registry import
     form_class = AttendanceImportForm
     page_title = gettext_lazy("Nhập điểm danh từ tệp")
     header_icon = "upload"
