@@ -168,8 +168,15 @@ def trend(
     months = max(_month_index(end, start) + 1, 1)
     current = min(max(_month_index(as_of, start), 0), months - 1)
     by_month[current] = result.total.value
-    height, plot_top, plot_bottom, left, right = 180, 26, 144, 40, WIDTH - 4
     top = _scale_max(ind, list(by_month.values()))
+    # room on the left for the axis label, however many digits it has
+    height, plot_top, plot_bottom, left, right = (
+        180,
+        26,
+        144,
+        max(40, 7 * len(_axis(top, ind)) + 8),
+        WIDTH - 4,
+    )
     slot = (right - left) / months
 
     def y_of(value) -> float:

@@ -168,7 +168,11 @@ def coverage_for_unit(
     depth = len(unit.path) // STEP
     elapsed = elapsed_fraction(plan, as_of)
     counts = counts_by_unit_path(
-        indicators, path_prefix=unit.path, depths=(depth, depth + 1), start=plan.start_date, as_of=as_of
+        indicators,
+        path_prefix=unit.path,
+        depths=(depth, depth + 1) if children else (depth,),
+        start=plan.start_date,
+        as_of=as_of,
     )
     results = []
     for indicator in indicators:
