@@ -245,6 +245,10 @@ class SerialCounter(models.Model):
     """The last serial number used per year; locked while issuing so that
     serials have no gaps and no duplicates."""
 
+    # Many rows, never content: kept out of Wagtail's reference index, whose
+    # update would run on every save.
+    wagtail_reference_index_ignore = True
+
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
@@ -261,6 +265,10 @@ class Certificate(models.Model):
     or failed with ``error``. A certificate is valid from the moment it is
     issued until it is revoked, whatever its PDF's status.
     """
+
+    # Many rows, never content: kept out of Wagtail's reference index, whose
+    # update would run on every save.
+    wagtail_reference_index_ignore = True
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Chờ tạo tệp")
@@ -369,6 +377,10 @@ class BulkIssue(models.Model):
     course or attended a session. The task updates ``done``/``total`` as it
     goes; re-running a job (or starting another for the same course) is safe
     because issuing is idempotent."""
+
+    # Many rows, never content: kept out of Wagtail's reference index, whose
+    # update would run on every save.
+    wagtail_reference_index_ignore = True
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Đang chờ")

@@ -93,6 +93,40 @@ def _course_start(*, person: Person, course: CoursePage) -> date | None:
     return timezone.localdate(enrolled_at) if enrolled_at else None
 
 
+def _new_certificate(
+    *,
+    person: Person,
+    course: CoursePage | None,
+    session: TrainingSession | None,
+    template: CertificateTemplate,
+    number: int,
+    issued_on: date,
+    issued_by: User | None,
+    course_start: date | None,
+) -> Certificate:
+    """An unsaved certificate with its snapshot of name, title, hours, dates."""
+    if course is not None:
+        title, hours = course.title, course.estimated_hours
+        start_date, end_date = course_start, issued_on
+    else:
+        title, hours = session.title, None
+        start_date, end_date = session.start_date, session.end_date
+    return Certificate(
+        person=person,
+        course=course,
+        session=session,
+        template=template,
+        serial=SERIAL_FORMAT.format(year=issued_on.year, number=number),
+        title=_nfc(title),
+        holder_name=_nfc(person.full_name),
+        hours=hours,
+        start_date=start_date if start_date and start_date < end_date else None,
+        end_date=end_date,
+        issued_on=issued_on,
+        issued_by=issued_by,
+    )
+
+
 def _nfc(text: str) -> str:
     # Names typed on some phones arrive decomposed (base letter + combining
     # marks); one composed form prints the same everywhere and compares equal.
@@ -124,12 +158,7 @@ def certificate_issue(
     if existing is not None:
         return existing
     template = certificate_template_for(course=course, session=session)
-    if course is not None:
-        title, hours = course.title, course.estimated_hours
-        start_date, end_date = _course_start(person=person, course=course), issued_on
-    else:
-        title, hours = session.title, None
-        start_date, end_date = session.start_date, session.end_date
+    course_start = _course_start(person=person, course=course) if course is not None else None
     try:
         with transaction.atomic():
             counter = _lock_counter(issued_on.year)
@@ -139,20 +168,17 @@ def certificate_issue(
                 return existing
             counter.last += 1
             counter.save(update_fields=["last"])
-            certificate = Certificate.objects.create(
+            certificate = _new_certificate(
                 person=person,
                 course=course,
                 session=session,
                 template=template,
-                serial=SERIAL_FORMAT.format(year=issued_on.year, number=counter.last),
-                title=_nfc(title),
-                holder_name=_nfc(person.full_name),
-                hours=hours,
-                start_date=start_date if start_date and start_date < end_date else None,
-                end_date=end_date,
+                number=counter.last,
                 issued_on=issued_on,
                 issued_by=issued_by,
+                course_start=course_start,
             )
+            certificate.save(force_insert=True)
             transaction.on_commit(partial(_enqueue_render, certificate.pk), robust=True)
     except IntegrityError:
         # Issued meanwhile under another year's counter: the constraint kept
@@ -168,6 +194,18 @@ def _enqueue_render(certificate_id: int) -> None:
     from certificates.tasks import render_certificate
 
     render_certificate.delay(certificate_id)
+
+
+RENDER_BATCH = 10
+
+
+def _enqueue_renders(certificate_ids: list[int]) -> None:
+    """Render many certificates, a few per task: each task costs a round trip
+    to the broker, and two workers still share the work evenly."""
+    from certificates.tasks import render_certificates
+
+    for start in range(0, len(certificate_ids), RENDER_BATCH):
+        render_certificates.delay(certificate_ids[start : start + RENDER_BATCH])
 
 
 def certificate_issue_on_completion(
@@ -227,22 +265,20 @@ def certificate_issue_by_hand(
 def certificate_render(*, certificate_id: int) -> Certificate:
     """Render and store the PDF of one certificate, once.
 
-    Marks the row ``rendering`` (under a row lock), renders with no lock
-    held, then locks again and stores the file only if no other run stored
-    one meanwhile: a certificate never gets two PDFs. Returns at once when
+    Marks the row ``rendering``, renders with no lock held, then locks the
+    row and stores the file only if no other run stored one meanwhile: a
+    certificate never gets two PDFs. Returns at once when
     the PDF exists. Raises ``Certificate.DoesNotExist`` for an unknown id and
     lets rendering or storage errors through (the task decides to retry).
     """
     from certificates.rendering import render_certificate_pdf
 
-    with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
-        if certificate.status == Certificate.Status.ISSUED and certificate.pdf:
-            return certificate
-        certificate.status, certificate.error = Certificate.Status.RENDERING, ""
-        certificate.save(update_fields=["status", "error"])
-
     certificate = Certificate.objects.select_related("person", "template").get(pk=certificate_id)
+    if certificate.status == Certificate.Status.ISSUED and certificate.pdf:
+        return certificate
+    Certificate.objects.filter(pk=certificate_id).exclude(status=Certificate.Status.ISSUED).update(
+        status=Certificate.Status.RENDERING, error=""
+    )
     pdf = render_certificate_pdf(certificate)
 
     with transaction.atomic():
@@ -313,7 +349,9 @@ def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
 
 # --- bulk issuing ------------------------------------------------------------
 
-PROGRESS_EVERY = 25
+# A bulk job issues this many certificates per transaction (one lock of the
+# year's serial counter, one insert), and saves its progress after each.
+BULK_BATCH = 100
 
 
 def bulk_issue_start(
@@ -339,11 +377,12 @@ def _enqueue_bulk(job_id: int) -> None:
 
 
 def bulk_issue_run(*, job_id: int) -> BulkIssue:
-    """Issue the job's certificates, one transaction per person, saving
-    progress (done/total, errors) as it goes. Those who already hold one
-    are counted done; an error for one person is recorded and the job goes
-    on. Running a job again does no harm."""
-    job = BulkIssue.objects.select_related("course", "session").get(pk=job_id)
+    """Issue the job's certificates in batches, saving progress (done/total,
+    errors) after each. Those who already hold one are counted done. When a
+    batch cannot be written at once, its people are issued one by one, so
+    that one person's error is recorded and the job goes on. Running a job
+    again does no harm."""
+    job = BulkIssue.objects.select_related("course", "session", "requested_by").get(pk=job_id)
     completions = (
         Completion.objects.filter(course=job.course)
         if job.course_id
@@ -353,35 +392,92 @@ def bulk_issue_run(*, job_id: int) -> BulkIssue:
     job.status, job.total, job.done, job.created, job.errors = BulkIssue.Status.RUNNING, len(rows), 0, 0, []
     job.started_at, job.finished_at = timezone.now(), None
     job.save(update_fields=["status", "total", "done", "created", "errors", "started_at", "finished_at"])
-    held = set(
-        Certificate.objects.filter(course=job.course, session=job.session).values_list("person_id", flat=True)
-    )
-    for n, completion in enumerate(rows, start=1):
-        if completion.person_id not in held:
-            try:
-                certificate_issue(
-                    person=completion.person,
-                    course=job.course,
-                    session=job.session,
-                    issued_on=completion.completed_on,
-                    issued_by=job.requested_by,
-                )
-                job.created += 1
-            except Exception as exc:  # noqa: BLE001 - one person's failure must not stop the job
-                logger.exception("bulk issue %s: %s", job.pk, completion.person.code)
-                job.errors.append(
-                    {
-                        "person": completion.person.code,
-                        "name": completion.person.full_name,
-                        "message": str(exc),
-                    }
-                )
-        job.done = n
-        if n % PROGRESS_EVERY == 0:
-            job.save(update_fields=["done", "created", "errors"])
+    template = certificate_template_for(course=job.course, session=job.session)
+    for start in range(0, len(rows), BULK_BATCH):
+        batch = rows[start : start + BULK_BATCH]
+        try:
+            job.created += _issue_batch(job, batch, template)
+        except Exception:  # noqa: BLE001 - the batch is retried person by person below
+            logger.warning("bulk issue %s: batch at %s issued one by one", job.pk, start, exc_info=True)
+            for completion in batch:
+                job.created += _issue_one(job, completion)
+        job.done = start + len(batch)
+        job.save(update_fields=["done", "created", "errors"])
     job.status, job.finished_at = BulkIssue.Status.DONE, timezone.now()
     job.save(update_fields=["status", "done", "created", "errors", "finished_at"])
     return job
+
+
+def _held(job: BulkIssue, person_ids: list[int]) -> set[int]:
+    return set(
+        Certificate.objects.filter(
+            course=job.course, session=job.session, person_id__in=person_ids
+        ).values_list("person_id", flat=True)
+    )
+
+
+def _issue_batch(job: BulkIssue, batch: list[Completion], template: CertificateTemplate) -> int:
+    """Issue to those of ``batch`` who hold no certificate yet, in one
+    transaction: the counters of the years concerned are locked (in order),
+    serials taken in the batch's order, rows inserted together. Returns how
+    many were issued."""
+    person_ids = [c.person_id for c in batch]
+    starts: dict[int, date] = {}
+    if job.course_id:
+        for person_id, enrolled_at in Enrollment.objects.filter(
+            course=job.course, user__person_id__in=person_ids
+        ).values_list("user__person_id", "enrolled_at"):
+            starts.setdefault(person_id, timezone.localdate(enrolled_at))
+    with transaction.atomic():
+        due = [c for c in batch if c.person_id not in _held(job, person_ids)]
+        counters = {year: _lock_counter(year) for year in sorted({c.completed_on.year for c in due})}
+        certificates = []
+        for completion in due:
+            counter = counters[completion.completed_on.year]
+            counter.last += 1
+            certificates.append(
+                _new_certificate(
+                    person=completion.person,
+                    course=job.course,
+                    session=job.session,
+                    template=template,
+                    number=counter.last,
+                    issued_on=completion.completed_on,
+                    issued_by=job.requested_by,
+                    course_start=starts.get(completion.person_id),
+                )
+            )
+        for counter in counters.values():
+            counter.save(update_fields=["last"])
+        Certificate.objects.bulk_create(certificates)
+        ids = [c.pk for c in certificates]
+        transaction.on_commit(partial(_enqueue_renders, ids), robust=True)
+    return len(certificates)
+
+
+def _issue_one(job: BulkIssue, completion: Completion) -> int:
+    """Issue to one person of a job, recording her error on the job."""
+    try:
+        with transaction.atomic():
+            held = Certificate.objects.filter(
+                course=job.course, session=job.session, person_id=completion.person_id
+            ).exists()
+        if held:
+            return 0
+        certificate_issue(
+            person=completion.person,
+            course=job.course,
+            session=job.session,
+            issued_on=completion.completed_on,
+            issued_by=job.requested_by,
+        )
+    except Exception as exc:  # noqa: BLE001 - one person's failure must not stop the job
+        logger.exception("bulk issue %s: %s", job.pk, completion.person.code)
+        job.errors.append(
+            {"person": completion.person.code, "name": completion.person.full_name, "message": str(exc)}
+        )
+        return 0
+    return 1
 
 
 def bulk_issue_mark_failed(*, job_id: int, error: str) -> None:

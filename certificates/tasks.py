@@ -51,6 +51,38 @@ def render_certificate(self, certificate_id: int) -> str:
     return certificate.status
 
 
+@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True, soft_time_limit=600, time_limit=660)
+def render_certificates(self, certificate_ids: list[int]) -> dict[str, int]:
+    """Render a few certificates (sent by bulk issuing). On a transient error
+    the task is retried for those still to render; any other error marks
+    that one certificate failed and the others go on."""
+    counts = {"issued": 0, "failed": 0, "missing": 0}
+    for n, certificate_id in enumerate(certificate_ids):
+        try:
+            services.certificate_render(certificate_id=certificate_id)
+            counts["issued"] += 1
+        except Certificate.DoesNotExist:
+            counts["missing"] += 1
+        except TRANSIENT as exc:
+            if self.request.retries < self.max_retries:
+                if self.request.is_eager:
+                    return self.retry(args=(certificate_ids[n:],), exc=exc, countdown=0, throw=False)
+                raise self.retry(
+                    args=(certificate_ids[n:],), exc=exc, countdown=_backoff(self.request.retries)
+                ) from exc
+            services.certificate_mark_failed(
+                certificate_id=certificate_id, error=f"{type(exc).__name__}: {exc}"
+            )
+            counts["failed"] += 1
+        except Exception as exc:
+            logger.exception("render_certificates: %s failed", certificate_id)
+            services.certificate_mark_failed(
+                certificate_id=certificate_id, error=f"{type(exc).__name__}: {exc}"
+            )
+            counts["failed"] += 1
+    return counts
+
+
 @shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
 def issue_certificate(
     self, *, person_id: int, course_id: int | None, session_id: int | None, completed_on: str

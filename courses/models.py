@@ -16,6 +16,10 @@ from lms.registry.models import OrgUnit, Person
 
 
 class Enrollment(models.Model):
+    # Many rows, never content: kept out of Wagtail's reference index, whose
+    # update would run on every save.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         ACTIVE = "active", _("Đang học")
         WITHDRAWN = "withdrawn", _("Đã hủy đăng ký")
@@ -68,6 +72,10 @@ class Enrollment(models.Model):
 
 
 class LessonProgress(models.Model):
+    # Many rows, never content: kept out of Wagtail's reference index, whose
+    # update would run on every save.
+    wagtail_reference_index_ignore = True
+
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="lesson_progress")
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
     done_at = models.DateTimeField(auto_now_add=True)
@@ -94,6 +102,10 @@ class Attempt(models.Model):
     question id to the list of chosen choice ids. At most one attempt per
     learner and quiz is open at a time (a partial unique constraint).
     """
+
+    # Many rows, never content: kept out of Wagtail's reference index, whose
+    # update would run on every save.
+    wagtail_reference_index_ignore = True
 
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", _("Đang làm")
@@ -198,6 +210,10 @@ class Attendance(models.Model):
     ``attended=False`` records an absence (un-ticked or imported as absent);
     only present rows give a completion."""
 
+    # Many rows, never content: kept out of Wagtail's reference index, whose
+    # update would run on every save.
+    wagtail_reference_index_ignore = True
+
     session = models.ForeignKey(
         TrainingSession, verbose_name=_("lớp tập huấn"), on_delete=models.CASCADE, related_name="attendance"
     )
@@ -229,6 +245,10 @@ class Completion(models.Model):
     that gave that date, if one did. Rows are written only by
     ``courses.services``.
     """
+
+    # Many rows, never content: kept out of Wagtail's reference index, whose
+    # update would run on every save.
+    wagtail_reference_index_ignore = True
 
     class Source(models.TextChoices):
         ONLINE = "online", _("Học trực tuyến")

@@ -110,6 +110,10 @@ class Cooperative(models.Model):
 
 
 class Person(models.Model):
+    # Many rows, never content: kept out of Wagtail's reference index, whose
+    # update would run on every save.
+    wagtail_reference_index_ignore = True
+
     class Gender(models.TextChoices):
         FEMALE = "F", _("Nữ")
         MALE = "M", _("Nam")
@@ -162,6 +166,10 @@ MANAGER_ROLES = (
 class Affiliation(models.Model):
     """A person's role in a cooperative over a period (dates may be open)."""
 
+    # Many rows, never content: kept out of Wagtail's reference index, whose
+    # update would run on every save.
+    wagtail_reference_index_ignore = True
+
     person = models.ForeignKey(
         Person, verbose_name=_("người"), on_delete=models.CASCADE, related_name="affiliations"
     )
@@ -212,6 +220,10 @@ class Affiliation(models.Model):
 class CadrePosition(models.Model):
     """A Women's Union cadre position held by a person in a unit."""
 
+    # Many rows, never content: kept out of Wagtail's reference index, whose
+    # update would run on every save.
+    wagtail_reference_index_ignore = True
+
     person = models.ForeignKey(
         Person, verbose_name=_("người"), on_delete=models.CASCADE, related_name="cadre_positions"
     )
@@ -256,6 +268,10 @@ class CadrePosition(models.Model):
 
 class User(AbstractUser):
     """An account. ``role`` decides what it may do; officials are scoped."""
+
+    # Many rows, never content: kept out of Wagtail's reference index, whose
+    # update would run on every save.
+    wagtail_reference_index_ignore = True
 
     class AccountRole(models.TextChoices):
         LEARNER = "learner", _("Học viên")
