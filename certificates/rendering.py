@@ -1,10 +1,10 @@
-"""Turning a certificate into a PDF with WeasyPrint.
+"""Turning a certificate into a PDF.
 
-WeasyPrint spends most of a first render loading fonts and parsing CSS, so
-one ``FontConfiguration`` and the parsed stylesheets are kept for the life of
-the process (a Celery worker renders thousands with them), and so are each
-template's small stylesheet (colours, paper) and images.
-Faces are DejaVu Serif and DejaVu Sans (Debian's fonts-dejavu, installed by
+The certificate's HTML and its small page stylesheet are written here, with
+Django's templates; WeasyPrint turns them into a PDF in a separate process
+that imports neither Django nor the project (``certificates.pdf.engine``),
+started on first use and kept for the life of this process. Faces are
+DejaVu Serif and DejaVu Sans (Debian's fonts-dejavu, installed by
 ``scripts/sysdeps.sh``), found through fontconfig: they cover every
 Vietnamese letter.
 """
@@ -12,8 +12,11 @@ Vietnamese letter.
 from __future__ import annotations
 
 import base64
-import gc
+import json
 import logging
+import os
+import subprocess
+import sys
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -28,21 +31,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from certificates.models import PLACEHOLDER_RE, Certificate, CertificateTemplate
+from certificates.pdf import engine
 
-CSS_PATH = Path(__file__).resolve().parent / "pdf" / "certificate.css"
+logger = logging.getLogger(__name__)
+
 HONORIFICS = {"F": "bà", "M": "ông"}
 # The mask segno's own scoring picks most often for verification URLs.
 QR_MASK = 4
 
-# One line per render at INFO would flood a worker's log.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-
 _lock = threading.Lock()
-_font_config = None
-_base_css = None
-_url_fetcher = None
-_html_class = None
-_template_css: OrderedDict = OrderedDict()
 _images: OrderedDict = OrderedDict()
 _CACHE_SIZE = 32
 
@@ -53,77 +50,100 @@ class Line:
     text: str
 
 
-# The few user-agent rules the certificate's markup needs. WeasyPrint's own
-# HTML5 stylesheet has hundreds of rules, and matching them against every
-# element costs about a sixth of a render.
-UA_CSS = """
-head, title, meta, style, script { display: none }
-html, body, div, p, h1, hr { display: block }
-b { font-weight: bold } i { font-style: italic } small { font-size: smaller }
-img, svg { overflow: hidden }
-"""
+class RenderError(Exception):
+    """WeasyPrint could not render this certificate."""
 
 
-def _weasy():
-    """The shared FontConfiguration, stylesheets, URL fetcher and HTML class,
-    made on first use."""
-    global _font_config, _base_css, _url_fetcher, _html_class
-    if _base_css is None:
-        with _lock:
-            if _base_css is None:
-                from weasyprint import CSS, HTML
-                from weasyprint.text.fonts import FontConfiguration
-                from weasyprint.urls import URLFetcher
-
-                ua_css = CSS(string=UA_CSS)
-
-                class CertificateHTML(HTML):
-                    # A private hook of WeasyPrint (pinned in requirements.txt);
-                    # if it goes away, rendering stays correct, only slower.
-                    def _ua_stylesheets(self, forms=False):
-                        return [ua_css]
-
-                _speed_up_svg_numbers()
-                # What is alive now (Django, Wagtail, WeasyPrint, fonts) lives
-                # as long as the process: freeze it out of the collector, so
-                # that the collection after each render (below) only walks
-                # that render's objects (about 2 ms instead of 100).
-                gc.collect()
-                gc.freeze()
-                _url_fetcher = URLFetcher()
-                _html_class = CertificateHTML
-                _font_config = FontConfiguration()
-                _base_css = CSS(filename=str(CSS_PATH), font_config=_font_config)
-    return _font_config, _base_css
+class RendererStopped(RenderError, OSError):
+    """The rendering process died during a request: worth another try (an
+    ``OSError``, as the tasks see it), with a new process."""
 
 
-def _speed_up_svg_numbers() -> None:
-    """Give WeasyPrint's SVG length parser a fast path for plain numbers.
+class Renderer:
+    """The client side of one rendering process (see ``certificates.pdf.engine``).
 
-    A QR code is one SVG path of about 900 commands; WeasyPrint 70 parses each
-    number through ``svg.utils.size``, which re-imports a module and sets up a
-    ``contextlib.suppress`` on every call: about a sixth of a certificate's
-    render time. The fast path returns exactly what ``size`` returns for a
-    plain number and hands everything else (units, percentages, empty
-    values) to the original. Only for the 70 series, whose code this was
-    checked against.
+    One per process, shared by its threads (one request at a time). A child
+    made by fork (Celery's prefork pool) starts its own. When the rendering
+    process dies, the request under way fails with ``RendererStopped`` and
+    the next one starts a new process.
     """
-    import weasyprint
-    from weasyprint import svg
-    from weasyprint.svg import utils
 
-    original = utils.size
-    if not weasyprint.__version__.startswith("70.") or getattr(original, "fast_path", False):
-        return
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen | None = None
+        self._owner = 0
 
-    def size(string, font_size=None, percentage_reference=None):
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def _start(self) -> subprocess.Popen:
+        if self._process is not None and self._owner == os.getpid() and self._process.poll() is None:
+            return self._process
+        root = str(Path(__file__).resolve().parent.parent)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+        }
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "certificates.pdf.engine"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        self._owner = os.getpid()
+        return self._process
+
+    def render(self, html: str, css: str) -> bytes:
+        """The PDF. A process found dead is replaced and asked once more;
+        ``RendererStopped`` when the new one dies too."""
+        request = json.dumps({"html": html, "css": css}).encode()
+        with self._lock:
+            try:
+                kind, payload = self._ask(request)
+            except RendererStopped:
+                logger.warning("the rendering process stopped; starting another", exc_info=True)
+                kind, payload = self._ask(request)
+        if kind != b"O":
+            raise RenderError(payload.decode(errors="replace"))
+        return payload
+
+    def _ask(self, request: bytes) -> tuple[bytes, bytes]:
+        process = self._start()
         try:
-            return float(string)
-        except (TypeError, ValueError):
-            return original(string, font_size, percentage_reference)
+            process.stdin.write(engine.HEADER.pack(len(request)) + request)
+            process.stdin.flush()
+            kind = engine.read_exactly(process.stdout, 1)
+            (size,) = engine.HEADER.unpack(engine.read_exactly(process.stdout, engine.HEADER.size))
+            return kind, engine.read_exactly(process.stdout, size)
+        except (OSError, EOFError) as exc:
+            self.stop()
+            raise RendererStopped(f"the rendering process stopped: {exc!r}") from exc
+        except BaseException:
+            # Interrupted mid-request (a task's time limit): its answer would
+            # be read as the next request's, so this process goes.
+            self.stop(kill=True)
+            raise
 
-    size.fast_path = True
-    utils.size = svg.size = size
+    def stop(self, *, kill: bool = False) -> None:
+        process, self._process = self._process, None
+        if process is None or self._owner != os.getpid():
+            return
+        if kill:
+            process.kill()
+        for stream in (process.stdin, process.stdout):
+            try:
+                stream.close()
+            except OSError:  # a broken pipe to a dead process
+                pass
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+renderer = Renderer()
 
 
 def _cached(cache: OrderedDict, key, make):
@@ -139,19 +159,15 @@ def _cached(cache: OrderedDict, key, make):
     return value
 
 
-def _template_stylesheet(template: CertificateTemplate):
-    """The template's own small stylesheet (paper, colours), parsed once."""
-    from weasyprint import CSS
-
-    font_config, _base = _weasy()
+def template_stylesheet(template: CertificateTemplate) -> str:
+    """The template's own small stylesheet: paper and colours."""
     size = "A4 portrait" if template.paper == CertificateTemplate.Paper.A4_PORTRAIT else "A4 landscape"
     primary, accent = template.primary_colour, template.accent_colour
-    css = (
+    return (
         f"@page {{ size: {size}; }}"
         f".frame {{ border-color: {primary}; }} h1, .holder {{ color: {primary}; }}"
         f".inner, .corner {{ border-color: {accent}; }}"
     )
-    return _cached(_template_css, css, lambda: CSS(string=css, font_config=font_config))
 
 
 def _image_data_uri(image, spec: str) -> str:
@@ -259,17 +275,9 @@ def certificate_context(
 
 
 def render_pdf(*, template: CertificateTemplate, context: dict) -> bytes:
-    font_config, base_css = _weasy()
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string("certificates/pdf/certificate.html", context)
-    document = _html_class(string=html, base_url=str(CSS_PATH.parent), url_fetcher=_url_fetcher)
-    pdf = document.write_pdf(stylesheets=[base_css, _template_stylesheet(template)], font_config=font_config)
-    # A render leaves thousands of boxes in reference cycles; collected now,
-    # a worker's memory stays flat instead of creeping up by tens of MB
-    # until the next full collection.
-    del document
-    gc.collect()
-    return pdf
+    return renderer.render(html, template_stylesheet(template))
 
 
 def template_for_render(certificate: Certificate) -> CertificateTemplate:

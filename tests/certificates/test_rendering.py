@@ -147,3 +147,36 @@ def test_a_transient_error_is_retried(course, monkeypatch):
     render_certificate.delay(certificate.pk)
     certificate.refresh_from_db()
     assert len(calls) == 2 and certificate.status == Certificate.Status.ISSUED
+
+
+def test_rendering_runs_in_its_own_process_which_comes_back_after_a_crash():
+    import os
+    import signal
+
+    assert render_sample().startswith(b"%PDF-")
+    first = rendering.renderer.pid
+    assert first is not None and first != os.getpid()
+    os.kill(first, signal.SIGKILL)
+    assert render_sample().startswith(b"%PDF-")
+    assert rendering.renderer.pid not in (None, first)
+
+
+def test_the_rendering_process_answers_an_error_and_goes_on():
+    import io
+    import json
+
+    from certificates.pdf import engine
+
+    def request(body: dict) -> bytes:
+        data = json.dumps(body).encode()
+        return engine.HEADER.pack(len(data)) + data
+
+    answers = io.BytesIO()
+    engine.serve(io.BytesIO(request({"css": ""}) + request({"html": "<p>Chào bà</p>"})), answers)
+    answers.seek(0)
+    kinds = []
+    while kind := answers.read(1):
+        (size,) = engine.HEADER.unpack(answers.read(engine.HEADER.size))
+        kinds.append((kind, answers.read(size)[:5]))
+    assert kinds[0][0] == b"E" and kinds[0][1].startswith(b"KeyEr")
+    assert kinds[1] == (b"O", b"%PDF-")
