@@ -8,6 +8,8 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/nangtam
 REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?= -n $(PYTEST_WORKERS)
+CHROMIUM := /usr/bin/chromium
+E2E := $(VENV)/bin/pytest -p no:cacheprovider tests/e2e
 
 .PHONY: run test bench e2e sysdeps install messages demo lint clean help
 
@@ -15,6 +17,7 @@ help:
 	@echo "make run    – install, migrate, load the demo and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   – install what is missing and run the whole test suite"
 	@echo "make bench  – run the benchmarks (prints 'bench: NAME VALUE UNIT' lines)"
+	@echo "make e2e    – the browser tests (Chromium) on a fresh demo database, screenshots in build/e2e/"
 
 sysdeps:
 	@PYTHON=$(PYTHON) bash scripts/sysdeps.sh
@@ -43,7 +46,12 @@ lint: $(VENV)/.installed
 test: install lint
 	@echo "== Test suite on SQLite"
 	$(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	@if [ -x $(CHROMIUM) ]; then echo "== Browser tests (Chromium, SQLite)" && $(E2E); else echo "SKIPPED: Chromium is not installed ($(CHROMIUM)); the browser tests (tests/e2e) are skipped."; fi
 	@bash scripts/test-services.sh "$(PG_URL)" "$(REDIS_URL)" $(PYTEST_ARGS)
+
+e2e: install
+	@echo "== Browser tests (Chromium, SQLite)"
+	$(E2E)
 
 bench: install
 	@bash scripts/bench.sh "$(PG_URL)" "$(REDIS_URL)"
