@@ -22,8 +22,6 @@ from xml.etree.ElementTree import XMLPullParser
 from xml.etree.ElementTree import fromstring as _fromstring
 
 from django.utils.translation import gettext as _
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from lms.registry.importing.issues import UnreadableFile
 
@@ -124,6 +122,9 @@ def _shared_strings(archive: zipfile.ZipFile, path: str | None) -> list[str]:
 
 def _date_styles(archive: zipfile.ZipFile, path: str | None) -> set[int]:
     """Indexes of the cell formats (``s`` attribute) that show a date."""
+    # Imported here: openpyxl weighs about 15 MB in every process otherwise.
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
     if not path or path not in archive.NameToInfo:
         return set()
     root = fromstring(archive.read(path))
@@ -143,6 +144,8 @@ def _date_styles(archive: zipfile.ZipFile, path: str | None) -> set[int]:
 
 
 def _rows(stream, *, ns: str, shared: list[str], dates: set[int], epoch) -> Iterator[tuple[int, tuple]]:
+    from openpyxl.utils.datetime import from_excel
+
     row_tag, cell_tag = f"{ns}row", f"{ns}c"
     value_tag, inline_tag = f"{ns}v", f"{ns}is"
     number = 0
@@ -204,6 +207,8 @@ def read_xlsx(data: bytes) -> list[tuple[str, Iterator[tuple[int, tuple]]]]:
     ns = _namespace(workbook.tag)
     properties = workbook.find(f"{ns}workbookPr")
     date1904 = properties is not None and properties.get("date1904", "").lower() in ("1", "true")
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
     epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
     rels = _relationships(archive, workbook_path)
     by_type = {kind.rsplit("/", 1)[-1]: target for kind, target in rels.values()}
