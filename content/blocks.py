@@ -10,6 +10,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from content.richtext import CleanRichTextBlock
+
 RICH_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
 
 # Renditions of a lesson image: 360, 720 and 1080 px wide WebP, for phones
@@ -138,7 +140,7 @@ class CalloutBlock(blocks.StructBlock):
         choices=[("tip", _("Mẹo")), ("warning", _("Lưu ý"))],
         default="tip",
     )
-    text = blocks.RichTextBlock(label=_("Nội dung"), features=RICH_FEATURES)
+    text = CleanRichTextBlock(label=_("Nội dung"), features=RICH_FEATURES)
 
     class Meta:
         icon = "warning"
@@ -203,7 +205,7 @@ class ChecklistBlock(blocks.StructBlock):
 
 class LessonStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
-    paragraph = blocks.RichTextBlock(label=_("Đoạn văn"), features=RICH_FEATURES, icon="pilcrow")
+    paragraph = CleanRichTextBlock(label=_("Đoạn văn"), features=RICH_FEATURES, icon="pilcrow")
     image = FigureBlock()
     video = VideoEmbedBlock()
     video_file = VideoFileBlock()

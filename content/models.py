@@ -48,19 +48,29 @@ Contract:
 
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.template.loader import render_to_string
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.fields import StreamField
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from content.blocks import LessonStreamBlock, OutcomeStreamBlock, QuestionStreamBlock
+from content.richtext import CleanRichTextField as RichTextField
 from content.text import fold
 
 LEARNING_CONTEXT_HOOK = "nangtam_learning_context"
@@ -86,6 +96,60 @@ class LearningContextMixin:
         context = super().get_context(request, *args, **kwargs)
         context["learning"] = learning_context(request=request, page=self)
         return context
+
+
+class ViewRestrictionsMixin:
+    """The view restrictions of the page and its ancestors in one query
+    (Wagtail's own reads the ancestors first, then their restrictions).
+    As in Wagtail, an alias page is ruled by its source page's restrictions."""
+
+    def get_view_restrictions(self):
+        steplen = Page.steplen
+        chain = Page.objects.filter(
+            path__in=[self.path[:i] for i in range(steplen, len(self.path) + 1, steplen)]
+        )
+        return PageViewRestriction.objects.filter(
+            models.Q(page__in=chain.filter(alias_of__isnull=True).values("pk"))
+            | models.Q(page__in=chain.filter(alias_of__isnull=False).values("alias_of"))
+        )
+
+
+# Where a path of the site leads is remembered this long (seconds); each use
+# checks that the page is still live at that path, so a move, a rename or an
+# unpublish takes effect at once.
+ROUTE_CACHE_SECONDS = 60 * 60
+
+
+class CachedRouteMixin:
+    """Routing of the site's root page in two steps instead of two queries
+    per level of the tree: the cache says which page a path leads to, one
+    query loads it, and it is used only if it is still live at that path.
+
+    Only paths that end on a catalogue, course, lesson or quiz page are
+    remembered: those page types and their ancestors route as Wagtail's
+    ``Page.route`` does (a child by slug, then "is it live?"), so the page
+    found is the one Wagtail's walk would find. Anything else, or a miss,
+    takes Wagtail's walk.
+    """
+
+    def route(self, request, path_components):
+        if not path_components or getattr(request, "is_preview", False):
+            return super().route(request, path_components)
+        url_path = self.url_path + "/".join(path_components) + "/"
+        digest = hashlib.md5(url_path.encode(), usedforsecurity=False).hexdigest()
+        key = f"content:route:{self.pk}:{digest}"
+        remembered = cache.get(key)
+        if remembered is not None:
+            model = ContentType.objects.get_for_id(remembered[1]).model_class()
+            if model in ROUTED_TYPES:
+                page = model.objects.filter(pk=remembered[0]).first()
+                if page is not None and page.live and page.url_path == url_path:
+                    return RouteResult(page)
+        result = super().route(request, path_components)
+        page, args, kwargs = result
+        if type(page) in ROUTED_TYPES and not args and not kwargs and page.url_path == url_path:
+            cache.set(key, (page.pk, page.content_type_id), ROUTE_CACHE_SECONDS)
+        return result
 
 
 TOPIC_LABELS = {
@@ -119,7 +183,7 @@ class Topic(models.Model):
         return TOPIC_LABELS.get(self.slug, self.name)
 
 
-class HomePage(Page):
+class HomePage(CachedRouteMixin, Page):
     intro = RichTextField(_("giới thiệu"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -187,7 +251,7 @@ class SearchTextMixin(models.Model):
         return [self.title]
 
 
-class CoursePage(LearningContextMixin, SearchTextMixin, Page):
+class CoursePage(ViewRestrictionsMixin, LearningContextMixin, SearchTextMixin, Page):
     class Audience(models.TextChoices):
         MANAGERS = "managers", _("Nữ quản lý HTX, THT")
         MEMBERS = "members", _("Thành viên, người lao động HTX")
@@ -254,7 +318,7 @@ class CoursePage(LearningContextMixin, SearchTextMixin, Page):
         return context
 
 
-class LessonPage(LearningContextMixin, SearchTextMixin, Page):
+class LessonPage(ViewRestrictionsMixin, LearningContextMixin, SearchTextMixin, Page):
     body = StreamField(LessonStreamBlock(), verbose_name=_("nội dung"))
     estimated_minutes = models.PositiveSmallIntegerField(_("số phút đọc dự kiến"), default=15)
 
@@ -270,15 +334,54 @@ class LessonPage(LearningContextMixin, SearchTextMixin, Page):
     def search_source(self) -> list[str]:
         return [self.title, *self.body.stream_block.get_searchable_content(self.body)]
 
-    def get_context(self, request, *args, **kwargs):
+    @cached_property
+    def navigation(self):
+        """Where the lesson sits in its course (``content.selectors.LessonNavigation``):
+        its neighbours, the course, the catalogue and the course's live
+        lessons and quizzes. Read once per rendering; the learning hooks may
+        use it too."""
         from content.selectors import lesson_navigation
 
+        return lesson_navigation(lesson=self)
+
+    def body_cache_key(self) -> str | None:
+        """The cache key of the rendered body: the page, its live revision
+        (with its publication time) and the language. Publishing a new
+        revision changes it, so nothing needs deleting. None when the page
+        has no published revision to name."""
+        if self.pk is None or self.live_revision_id is None or self.last_published_at is None:
+            return None
+        published = int(self.last_published_at.timestamp() * 1_000_000)
+        return f"content:lesson-body:{self.pk}:{self.live_revision_id}:{published}:{get_language()}"
+
+    def rendered_body(self, request) -> str:
+        """The body's HTML, the same for every learner: its blocks use no
+        request, account or form token. Rendered once per published revision
+        and language, then taken from the cache; previews always render."""
+        key = None if getattr(request, "is_preview", False) else self.body_cache_key()
+        if key is not None:
+            html = cache.get(key)
+            if html is not None:
+                return mark_safe(html)  # noqa: S308 - our own rendering, cached
+        html = render_to_string("content/includes/lesson_body.html", {"page": self})
+        if key is not None:
+            cache.set(key, str(html), BODY_CACHE_SECONDS)
+        return html
+
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["nav"] = lesson_navigation(lesson=self)
+        context["nav"] = self.navigation
+        context["body_html"] = self.rendered_body(request)
         return context
 
 
-class QuizPage(LearningContextMixin, Page):
+# A rendered lesson body stays in the cache this long (seconds): it bounds
+# how long a link inside it to a page since moved keeps its old address. A
+# new revision has a new key anyway.
+BODY_CACHE_SECONDS = 24 * 60 * 60
+
+
+class QuizPage(ViewRestrictionsMixin, LearningContextMixin, Page):
     class Review(models.TextChoices):
         FULL = "full", _("Hiện đúng/sai và giải thích từng câu sau khi nộp")
         SCORE = "score", _("Chỉ hiện điểm")
@@ -343,3 +446,7 @@ class QuizPage(LearningContextMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["course"], context["catalogue"] = page_course_and_catalogue(page=self)
         return context
+
+
+# The page types CachedRouteMixin may remember a path to.
+ROUTED_TYPES = (CourseIndexPage, CoursePage, LessonPage, QuizPage)

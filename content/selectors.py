@@ -155,6 +155,9 @@ class LessonNavigation:
     next_is_quiz: bool = False
     position: int | None = None
     total: int = 0
+    # The course's live lessons and quizzes, in order (generic pages).
+    lessons: list[Page] = field(default_factory=list)
+    quizzes: list[Page] = field(default_factory=list)
 
 
 def page_course_and_catalogue(*, page: Page) -> tuple[Page | None, Page | None]:
@@ -169,15 +172,37 @@ def page_course_and_catalogue(*, page: Page) -> tuple[Page | None, Page | None]:
 
 def lesson_navigation(*, lesson: LessonPage) -> LessonNavigation:
     """Where ``lesson`` sits in its course: the previous lesson, the next
-    lesson (or the quiz after the last lesson) and its position."""
-    course, catalogue = page_course_and_catalogue(page=lesson)
-    nav = LessonNavigation(course=course, catalogue=catalogue)
+    lesson (or the quiz after the last lesson) and its position; with the
+    course, the catalogue and the course's live lessons and quizzes. One
+    query: the two pages above the lesson and the live pages beside it."""
+    course_path = lesson.path[: -Page.steplen]
+    catalogue_path = course_path[: -Page.steplen]
+    get_type = ContentType.objects.get_for_model
+    lesson_type, quiz_type = get_type(LessonPage).pk, get_type(QuizPage).pk
+    depth = len(lesson.path) // Page.steplen  # set from the path: a preview may lack it
+    rows = Page.objects.filter(
+        Q(path__in=[course_path, catalogue_path])
+        | Q(
+            path__startswith=course_path,
+            depth=depth,
+            live=True,
+            content_type_id__in=(lesson_type, quiz_type),
+        )
+    ).order_by("path")
+    found = {}
+    lessons, quizzes = [], []
+    for page in rows:
+        if page.depth != depth:
+            found[page.path] = page
+        elif page.content_type_id == lesson_type:
+            lessons.append(page)
+        else:
+            quizzes.append(page)
+    course = found.get(course_path)
+    nav = LessonNavigation(course=course, catalogue=found.get(catalogue_path))
     if course is None:
         return nav
-    quiz_type = ContentType.objects.get_for_model(QuizPage)
-    siblings = list(Page.objects.live().child_of(course).type(LessonPage, QuizPage).order_by("path"))
-    lessons = [p for p in siblings if p.content_type_id != quiz_type.id]
-    quizzes = [p for p in siblings if p.content_type_id == quiz_type.id]
+    nav.lessons, nav.quizzes = lessons, quizzes
     nav.total = len(lessons)
     before = [p for p in lessons if p.path < lesson.path]
     after = [p for p in lessons if p.path > lesson.path]

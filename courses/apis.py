@@ -139,6 +139,7 @@ class CourseListAPI(GenericAPIView):
     @extend_schema(
         tags=TAGS,
         operation_id="learning_courses_list",
+        responses=s.CourseSerializer(many=True),  # a page of them, not one
         parameters=[OpenApiParameter("topic", str, description="Mã chủ đề, ví dụ governance")],
         auth=[],
     )
@@ -248,6 +249,7 @@ class EnrollmentListAPI(GenericAPIView):
     @extend_schema(
         tags=TAGS,
         operation_id="learning_enrollments_list",
+        responses=s.EnrollmentSerializer(many=True),  # a page of them, not one
         parameters=[OpenApiParameter("status", str, enum=["active", "withdrawn"])],
     )
     def get(self, request):
@@ -342,6 +344,7 @@ class AttemptListAPI(GenericAPIView):
     @extend_schema(
         tags=TAGS,
         operation_id="learning_attempts_list",
+        responses=s.AttemptSerializer(many=True),  # a page of them, not one
         parameters=[OpenApiParameter("quiz", int, description="Chỉ các lượt của bài kiểm tra này")],
     )
     def get(self, request):

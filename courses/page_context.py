@@ -14,14 +14,21 @@ merges the dicts into ``context["learning"]``. This one returns:
   ``continue_step``; on a lesson ``lesson_done``; on a quiz ``quiz_status``.
 
 It never exposes a quiz's answers: those live only in attempt snapshots.
+
+A lesson page is the page learners ask for most: its part costs two queries
+(the enrolment; the lessons done and quizzes passed together), because the
+course and its outline come from the lesson's own navigation, which the
+page reads anyway.
 """
 
 from __future__ import annotations
 
+from django.db.models import CharField, Value
 from wagtail.models import Page
 
 from content.models import CoursePage, LessonPage, QuizPage
-from courses.selectors import course_of, learner_progress, quiz_status
+from courses.models import Attempt, Enrollment, LessonProgress
+from courses.selectors import Outline, Progress, Step, course_of, learner_progress, quiz_status
 from courses.services.progress import enrollment_touch
 
 PANELS = {
@@ -29,6 +36,44 @@ PANELS = {
     LessonPage: "courses/panels/lesson.html",
     QuizPage: "courses/panels/quiz.html",
 }
+
+
+def _lesson_outline(lesson: LessonPage) -> tuple[Page | None, Outline | None]:
+    """The lesson's course and the course's outline, from its navigation."""
+    nav = lesson.navigation
+    if nav.course is None:
+        return None, None
+    outline = Outline(
+        course_id=nav.course.pk,
+        lessons=[Step(p.pk, p.title, "lesson", p) for p in nav.lessons],
+        quizzes=[Step(p.pk, p.title, "quiz", p) for p in nav.quizzes],
+    )
+    return nav.course, outline
+
+
+def _progress(*, user, outline: Outline) -> Progress:
+    """``learner_progress`` for one course whose outline is known: the
+    enrolment, then the lessons done and the quizzes passed in one query."""
+    enrollment = Enrollment.objects.filter(user=user, course_id=outline.course_id).first()
+    done: set[int] = set()
+    passed: set[int] = set()
+    if enrollment is not None:
+        kind = CharField()
+        rows = (
+            LessonProgress.objects.filter(enrollment=enrollment)
+            .order_by()
+            .values_list("lesson_id", Value("lesson", output_field=kind))
+        )
+        if outline.quiz_ids:
+            quizzes = (
+                Attempt.objects.filter(user=user, quiz_id__in=outline.quiz_ids, passed=True)
+                .order_by()
+                .values_list("quiz_id", Value("quiz", output_field=kind))
+            )
+            rows = rows.union(quizzes, all=True)
+        for page_id, what in rows:
+            (done if what == "lesson" else passed).add(page_id)
+    return Progress(enrollment=enrollment, outline=outline, done_lesson_ids=done, passed_quiz_ids=passed)
 
 
 def learning_context(*, request, page: Page) -> dict:
@@ -46,9 +91,15 @@ def learning_context(*, request, page: Page) -> dict:
     user = getattr(request, "user", None)
     if page.pk is None or user is None or not user.is_authenticated:
         return context
-    course = page if kind is CoursePage else course_of(page)
+    if kind is LessonPage:
+        course, outline = _lesson_outline(page)
+        if course is None:
+            return context
+        progress = _progress(user=user, outline=outline)
+    else:
+        course = page if kind is CoursePage else course_of(page)
+        progress = learner_progress(user=user, courses=[course])[course.pk]
     context["course"] = course
-    progress = learner_progress(user=user, courses=[course])[course.pk]
     context["progress"] = progress
     context["done_lesson_ids"] = progress.done_lesson_ids
     context["is_enrolled"] = progress.is_active

@@ -222,17 +222,29 @@ def enrollments_with_progress(*, user: User, queryset: QuerySet[Enrollment] | No
 # Fetch-and-authorise for learners
 
 
+# The largest id a database column can hold. A page's id is a link to its
+# Page row, and Django passes an out-of-range value of a link to the database
+# (an error, not "no row"), unlike a plain integer column.
+MAX_ID = 2**63 - 1
+
+
+def _live_page(queryset, pk: int):
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    return get_object_or_404(queryset, pk=pk)
+
+
 def live_course(*, course_id: int) -> CoursePage:
     """A published course, or 404."""
-    return get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    return _live_page(CoursePage.objects.live(), course_id)
 
 
 def live_lesson(*, lesson_id: int) -> LessonPage:
-    return get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    return _live_page(LessonPage.objects.live(), lesson_id)
 
 
 def live_quiz(*, quiz_id: int) -> QuizPage:
-    return get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
+    return _live_page(QuizPage.objects.live(), quiz_id)
 
 
 def course_of(page: Page) -> CoursePage:

@@ -98,6 +98,16 @@ def _attendance_link(session):
     return reverse("learning_attendance", args=[session.pk])
 
 
+class SessionHistoryView(generic.HistoryView):
+    def get_base_object_queryset(self):
+        return sessions_visible_to(user=self.request.user)
+
+
+class SessionUsageView(generic.UsageView):
+    def get_base_object_queryset(self):
+        return sessions_visible_to(user=self.request.user)
+
+
 class AttendanceColumn(Column):
     cell_template_name = "courses/admin/attendance_cell.html"
 
@@ -117,6 +127,8 @@ class TrainingSessionViewSet(ModelViewSet):
     add_view_class = SessionCreateView
     edit_view_class = SessionEditView
     delete_view_class = SessionDeleteView
+    history_view_class = SessionHistoryView
+    usage_view_class = SessionUsageView
     copy_view_enabled = False
     search_fields = ["code", "title", "trainer"]
     list_filter = ["issues_certificate", "topics"]

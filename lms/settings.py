@@ -6,10 +6,12 @@ local media, local-memory cache. ``DJANGO_ENV=production`` turns on the
 production checks and refuses a default secret key.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
     "courses",
     "certificates",
     "lms.coverage",
+    "lms.operations",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -67,10 +70,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.operations.middleware.RequestLogMiddleware",
+    "lms.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -81,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that it turns the lockout of any login view into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -124,6 +133,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out client before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -181,6 +195,10 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "mp4", "odt", "pdf", "pptx", "txt", "we
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "webp", "png": "webp", "jpeg": "webp", "gif": "webp"}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
+# No background autosave: on a new page, a submit sent while an autosave is
+# under way creates the page twice (a slug clash, or a server error). Editors
+# still get Wagtail's warning before leaving a page with unsaved changes.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 
 # REST framework
 REST_FRAMEWORK = {
@@ -210,6 +228,10 @@ SPECTACULAR_SETTINGS = {
 # Celery: tasks run inline unless a broker is configured.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+if not CELERY_BROKER_URL:
+    # Inline tasks need no broker; an in-memory one spares looking for a
+    # server on localhost.
+    CELERY_BROKER_URL = "memory://localhost/"
 # Where tasks are sent and workers listen by default (a test worker gets its own).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -236,7 +258,12 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"  # Wagtail's preview overrides this for itself
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
+    LANGUAGE_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SAMESITE = "Lax"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
@@ -245,18 +272,109 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Login throttling (django-axes): five failed logins for one username from one
+# address lock that pair out for 15 minutes, on the site's login, Wagtail's
+# login and the API token endpoint alike; a successful login clears the count.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "lms.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind the production proxy the client is the address the proxy saw.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1 if PRODUCTION else 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PRODUCTION else ["REMOTE_ADDR"]
+
+# Content-Security-Policy (django-csp): no inline script anywhere on the public
+# site; every script and style is a static file of the site itself.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "media-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        # Lesson videos play in the provider's player once the learner taps "play".
+        "frame-src": [
+            SELF,
+            *env.list(
+                "CSP_FRAME_SRC",
+                default=[
+                    "https://www.youtube.com",
+                    "https://www.youtube-nocookie.com",
+                    "https://player.vimeo.com",
+                ],
+            ),
+        ],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
+# Progress bars and coverage meters draw their width with a style attribute;
+# a style attribute cannot run script, and <style> elements stay forbidden.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["style-src-attr"] = [UNSAFE_INLINE]
+# Extra sources added under some prefixes (lms.security.ContentSecurityPolicyMiddleware):
+# Wagtail 8's admin still writes inline <script> in its inline panels and date
+# widgets and style attributes in its templates (wagtail/wagtail#1288), and its
+# image previews use blob: URLs; Swagger UI's page has an inline <style>.
+CSP_RELAXED_PREFIXES = [
+    (
+        "/admin/",
+        {
+            "script-src": [UNSAFE_INLINE],
+            "style-src": [UNSAFE_INLINE],
+            "img-src": ["blob:"],
+            "frame-ancestors": [SELF],  # the page editor's live preview
+        },
+    ),
+    ("/api/docs/", {"style-src": [UNSAFE_INLINE]}),
+]
+# Wagtail's login page needs none of that.
+CSP_STRICT_PREFIXES = ("/admin/login/",)
+
+# LOG_FORMAT=json: every line one JSON object (time, level, logger, message,
+# and the request id, method, path, status, duration_ms, user_id of request
+# lines), for a log collector; plain lines for a person at a terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "plain")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "lms.operations.logs.RequestIdFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "lms.operations.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "lms.operations.logs.ConsoleHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Through the root handler only: Django's own console handler would
+        # print its lines a second time, unformatted, whenever DEBUG is on.
+        "django": {"level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
+        # One line per request comes from lms.requests; runserver's own line
+        # would repeat it (its 4xx and 5xx warnings still show).
+        "django.server": {"level": "WARNING"},
         # Inline (eager) tasks would log every run into command output.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
         "django_tasks": {"level": "WARNING"},
+        # Its start-up banner would open every command's output.
+        "axes.apps": {"level": "WARNING"},
     },
 }
+# Celery workers log through the configuration above instead of their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

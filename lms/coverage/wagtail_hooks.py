@@ -28,6 +28,8 @@ def plans_for(user):
     plans = Plan.objects.select_related("root")
     if scope is None:
         return plans
+    if scope.pk is None:  # neither an admin nor an official with a unit
+        return plans.none()
     return plans.filter(root__path__startswith=scope.path)
 
 
@@ -58,6 +60,16 @@ class PlanDeleteView(generic.DeleteView):
         return plans_for(self.request.user)
 
 
+class PlanHistoryView(generic.HistoryView):
+    def get_base_object_queryset(self):
+        return plans_for(self.request.user)
+
+
+class PlanUsageView(generic.UsageView):
+    def get_base_object_queryset(self):
+        return plans_for(self.request.user)
+
+
 class PlanViewSet(ModelViewSet):
     model = Plan
     icon = "list-ol"
@@ -69,6 +81,8 @@ class PlanViewSet(ModelViewSet):
     index_view_class = PlanIndexView
     edit_view_class = PlanEditView
     delete_view_class = PlanDeleteView
+    history_view_class = PlanHistoryView
+    usage_view_class = PlanUsageView
     copy_view_enabled = False
     edit_handler = ObjectList(Plan.panels, base_form_class=PlanAdminForm)
 

@@ -7,6 +7,7 @@ import contextvars
 import datetime
 import json
 import logging
+import sys
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
@@ -46,3 +47,21 @@ class JsonFormatter(logging.Formatter):
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class ConsoleHandler(logging.StreamHandler):
+    """A StreamHandler on the process's own standard error (``sys.__stderr__``),
+    whatever stands in ``sys.stderr`` meanwhile: a Celery worker puts a
+    logging proxy there (which would send each line back into logging), a
+    test runner its capture, which may be closed by the time a line comes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self):
+        return sys.__stderr__ or sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass

@@ -4,7 +4,7 @@ import pytest
 
 from lms.coverage.models import Plan
 from lms.registry.models import OrgUnit
-from tests.factories.registry import DEFAULT_PASSWORD, UserFactory, make_tree
+from tests.factories.registry import UserFactory, make_tree
 
 D = datetime.date
 
@@ -44,7 +44,7 @@ def commune_official(tree):
 @pytest.fixture
 def login(client):
     def _login(user):
-        assert client.login(username=user.username, password=DEFAULT_PASSWORD)
+        client.force_login(user)
         return client
 
     return _login

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command, execute_from_command_line
+from django.test import RequestFactory
 
 from lms.registry.models import User
 from lms.registry.roles import OFFICIALS, TRAINERS
@@ -31,7 +32,10 @@ def test_official_gets_her_scope_and_group(tree):
     user = User.objects.get(username="lan")
     assert (user.role, user.scope, user.is_staff, user.is_superuser) == ("official", district, True, False)
     assert groups(user) == {OFFICIALS}
-    assert authenticate(username="lan", password="Mat-khau-2024!") == user
+    assert (
+        authenticate(RequestFactory().post("/accounts/login/"), username="lan", password="Mat-khau-2024!")
+        == user
+    )
     assert "lan" in output
 
 
@@ -60,8 +64,14 @@ def test_running_again_updates_role_password_and_links(tree):
     assert User.objects.filter(username="mai").count() == 1
     assert (user.role, user.scope, user.person) == ("official", ka, person)
     assert groups(user) == {OFFICIALS}
-    assert authenticate(username="mai", password="new-password-2") == user
-    assert authenticate(username="mai", password="old-password-1") is None
+    assert (
+        authenticate(RequestFactory().post("/accounts/login/"), username="mai", password="new-password-2")
+        == user
+    )
+    assert (
+        authenticate(RequestFactory().post("/accounts/login/"), username="mai", password="old-password-1")
+        is None
+    )
     create("mai", "--role", "learner", "--password", "new-password-2")
     user.refresh_from_db()
     assert (user.role, user.scope, user.person, user.is_staff) == ("learner", None, person, False)

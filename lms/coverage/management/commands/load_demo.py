@@ -14,7 +14,9 @@ class Command(BaseCommand):
         accounts = load_demo(stdout=self.stdout)
         width = max(len(a.username) for a in accounts)
         self.stdout.write("")
-        self.stdout.write(_("Tài khoản dùng thử (mật khẩu chung: %(password)s)") % {"password": DEMO_PASSWORD})
+        self.stdout.write(
+            _("Tài khoản dùng thử (mật khẩu chung: %(password)s)") % {"password": DEMO_PASSWORD}
+        )
         for account in accounts:
             self.stdout.write(f"  {account.username.ljust(width)}  {DEMO_PASSWORD}  {account.description}")
         self.stdout.write("")
