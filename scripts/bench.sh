@@ -4,6 +4,8 @@
 set -uo pipefail
 export BENCH_PG_URL=${1:-postgres://postgres@127.0.0.1:5432/nangtam_bench}
 export BENCH_REDIS_URL=${2:-redis://127.0.0.1:6379/14}
+# One log line per request would bury the figures.
+export LOG_LEVEL=${LOG_LEVEL:-WARNING}
 status=0
 for f in tests/benchmarks/bench_*.py; do
   [ -e "$f" ] || continue
