@@ -4,12 +4,8 @@ service, a template."""
 
 from __future__ import annotations
 
-import os
-import uuid
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -29,6 +25,7 @@ from courses.selectors import (
     sessions_visible_to,
 )
 from courses.services import attendance_set, enrollment_bulk_enrol
+from lms.registry.admin_views import TwoStepImportView
 from lms.registry.models import MANAGER_ROLES
 
 CANDIDATES_SHOWN = 200
@@ -205,85 +202,23 @@ class BulkEnrolView(LearningAdminMixin, WagtailAdminTemplateMixin, FormView):
         return HttpResponseRedirect(reverse("learning_bulk_enrol"))
 
 
-class AttendanceImportView(LearningAdminMixin, WagtailAdminTemplateMixin, FormView):
-    """Upload a workbook → see the dry run (counts, or every error as sheet,
-    row, column, message) → confirm to import the same file, which waits in
-    private storage meanwhile (its name is kept in the session, never taken
-    from the form)."""
+class AttendanceImportView(LearningAdminMixin, TwoStepImportView):
+    """The attendance workbook (sessions and who attended), through the same
+    two-step upload page as the registry's."""
 
     permission = "courses.add_attendance"
-    template_name = "registry/admin/import.html"  # the same two-step upload page as the registry import
     form_class = AttendanceImportForm
     page_title = gettext_lazy("Nhập điểm danh từ tệp")
-    header_icon = "upload"
+    session_key = IMPORT_SESSION_KEY
+    storage_dir = IMPORT_STORAGE_DIR
+    index_url_name = "learning_import_attendance"
 
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
-
-    def get_context_data(self, **kwargs):
+    def sheets(self):
         from courses.imports import SHEETS
 
-        kwargs.setdefault("form", self.get_form_class()())
-        return super().get_context_data(sheets=SHEETS, **kwargs)
+        return SHEETS
 
-    def post(self, request, *args, **kwargs):
-        if "confirm" in request.POST:
-            return self.confirm()
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
+    def run_import(self, source, *, filename: str, dry_run: bool = False):
         from courses.imports import import_attendance
 
-        upload = form.cleaned_data["file"]
-        result = import_attendance(upload, filename=upload.name, user=self.request.user, dry_run=True)
-        token = self._keep(upload) if result.ok else None
-        return self.render_to_response(
-            self.get_context_data(
-                form=self.get_form_class()(), result=result, token=token, filename=upload.name
-            )
-        )
-
-    def confirm(self):
-        from courses.imports import import_attendance
-
-        pending = self.request.session.get(IMPORT_SESSION_KEY) or {}
-        token = self.request.POST.get("confirm", "")
-        entry = pending.pop(token, None)
-        self.request.session[IMPORT_SESSION_KEY] = pending
-        if entry is None or not default_storage.exists(entry["path"]):
-            messages.error(self.request, _("Tệp đã được nhập hoặc đã hết hạn. Hãy tải tệp lên lại."))
-            return HttpResponseRedirect(reverse("learning_import_attendance"))
-        try:
-            with default_storage.open(entry["path"], "rb") as stored:
-                data = stored.read()
-        finally:
-            default_storage.delete(entry["path"])
-        result = import_attendance(data, filename=entry["filename"], user=self.request.user)
-        if not result.ok:
-            return self.render_to_response(
-                self.get_context_data(result=result, token=None, filename=entry["filename"])
-            )
-        summary = "; ".join(
-            _("%(sheet)s: %(created)d tạo mới, %(updated)d cập nhật")
-            % {"sheet": sheet, "created": c.created, "updated": c.updated}
-            for sheet, c in result.counts.items()
-        )
-        messages.success(
-            self.request,
-            _("Đã nhập tệp %(name)s. %(summary)s.") % {"name": entry["filename"], "summary": summary},
-        )
-        return HttpResponseRedirect(reverse("learning_import_attendance"))
-
-    def _keep(self, upload) -> str:
-        """Keep the upload until it is confirmed; one pending file per session."""
-        pending = self.request.session.get(IMPORT_SESSION_KEY) or {}
-        for old in pending.values():
-            default_storage.delete(old["path"])
-        token = uuid.uuid4().hex
-        extension = os.path.splitext(upload.name)[1].lower()
-        upload.seek(0)
-        path = default_storage.save(f"{IMPORT_STORAGE_DIR}/{token}{extension}", upload)
-        self.request.session[IMPORT_SESSION_KEY] = {
-            token: {"path": path, "filename": os.path.basename(upload.name)}
-        }
-        return token
+        return import_attendance(source, filename=filename, user=self.request.user, dry_run=dry_run)

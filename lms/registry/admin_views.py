@@ -91,29 +91,32 @@ class ScopedUsageView(ScopedMixin, usage.UsageView):
         return self.visible_queryset()
 
 
-class RegistryImportView(WagtailAdminTemplateMixin, FormView):
-    """Upload a workbook → see the dry run (counts, or every error) → confirm
-    to import the same file, which waits in private storage meanwhile
-    (its name is kept in the session, never taken from the form)."""
+class TwoStepImportView(WagtailAdminTemplateMixin, FormView):
+    """Upload a workbook → see the dry run (counts, or every error as sheet,
+    row, column, message) → confirm to import the same file, which waits in
+    private storage meanwhile (its name is kept in the session, never taken
+    from the form). Subclasses say which importer runs and where."""
 
     template_name = "registry/admin/import.html"
-    form_class = ImportUploadForm
-    page_title = gettext_lazy("Nhập dữ liệu từ Excel")
     header_icon = "upload"
+    session_key = ""
+    storage_dir = ""
+    index_url_name = ""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not can_manage_registry(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def sheets(self):
+        """The sheet specs the page describes."""
+        raise NotImplementedError
+
+    def run_import(self, source, *, filename: str, dry_run: bool = False):
+        """Run the importer on ``source`` (an upload or bytes); its result."""
+        raise NotImplementedError
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
-        from lms.registry.imports import SHEETS
-
         kwargs.setdefault("form", self.get_form_class()())
-        return super().get_context_data(sheets=SHEETS, **kwargs)
+        return super().get_context_data(sheets=self.sheets(), **kwargs)
 
     def post(self, request, *args, **kwargs):
         if "confirm" in request.POST:
@@ -122,10 +125,8 @@ class RegistryImportView(WagtailAdminTemplateMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        result = registry_import(source=upload, filename=upload.name, user=self.request.user, dry_run=True)
-        token = None
-        if result.ok:
-            token = self._keep(upload)
+        result = self.run_import(upload, filename=upload.name, dry_run=True)
+        token = self._keep(upload) if result.ok else None
         return self.render_to_response(
             self.get_context_data(
                 form=self.get_form_class()(), result=result, token=token, filename=upload.name
@@ -133,19 +134,19 @@ class RegistryImportView(WagtailAdminTemplateMixin, FormView):
         )
 
     def confirm(self):
-        pending = self.request.session.get(IMPORT_SESSION_KEY) or {}
+        pending = self.request.session.get(self.session_key) or {}
         token = self.request.POST.get("confirm", "")
         entry = pending.pop(token, None)
-        self.request.session[IMPORT_SESSION_KEY] = pending
+        self.request.session[self.session_key] = pending
         if entry is None or not default_storage.exists(entry["path"]):
             messages.error(self.request, _("Tệp đã được nhập hoặc đã hết hạn. Hãy tải tệp lên lại."))
-            return HttpResponseRedirect(reverse("registry_import:index"))
+            return HttpResponseRedirect(reverse(self.index_url_name))
         try:
             with default_storage.open(entry["path"], "rb") as stored:
                 data = stored.read()
         finally:
             default_storage.delete(entry["path"])
-        result = registry_import(source=data, filename=entry["filename"], user=self.request.user)
+        result = self.run_import(data, filename=entry["filename"])
         if not result.ok:
             return self.render_to_response(
                 self.get_context_data(result=result, token=None, filename=entry["filename"])
@@ -159,19 +160,42 @@ class RegistryImportView(WagtailAdminTemplateMixin, FormView):
             self.request,
             _("Đã nhập tệp %(name)s. %(summary)s.") % {"name": entry["filename"], "summary": summary},
         )
-        return HttpResponseRedirect(reverse("registry_import:index"))
+        return HttpResponseRedirect(reverse(self.index_url_name))
 
     def _keep(self, upload) -> str:
-        """Store the upload until the official confirms; one pending file per
+        """Store the upload until it is confirmed; one pending file per
         session at a time (an older one is deleted)."""
-        pending = self.request.session.get(IMPORT_SESSION_KEY) or {}
+        pending = self.request.session.get(self.session_key) or {}
         for old in pending.values():
             default_storage.delete(old["path"])
         token = uuid.uuid4().hex
         extension = os.path.splitext(upload.name)[1].lower()
         upload.seek(0)
-        path = default_storage.save(f"{IMPORT_STORAGE_DIR}/{token}{extension}", upload)
-        self.request.session[IMPORT_SESSION_KEY] = {
+        path = default_storage.save(f"{self.storage_dir}/{token}{extension}", upload)
+        self.request.session[self.session_key] = {
             token: {"path": path, "filename": os.path.basename(upload.name)}
         }
         return token
+
+
+class RegistryImportView(TwoStepImportView):
+    """The registry workbook (cooperatives, people, affiliations, cadres)."""
+
+    form_class = ImportUploadForm
+    page_title = gettext_lazy("Nhập dữ liệu từ Excel")
+    session_key = IMPORT_SESSION_KEY
+    storage_dir = IMPORT_STORAGE_DIR
+    index_url_name = "registry_import:index"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_manage_registry(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def sheets(self):
+        from lms.registry.imports import SHEETS
+
+        return SHEETS
+
+    def run_import(self, source, *, filename: str, dry_run: bool = False):
+        return registry_import(source=source, filename=filename, user=self.request.user, dry_run=dry_run)
