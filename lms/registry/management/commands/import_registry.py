@@ -1,31 +1,14 @@
 """python manage.py import_registry PATH [--dry-run]"""
 
-import sys
-
-from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
-
+from lms.registry.importing.command import ImportCommand
 from lms.registry.services import registry_import
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Nhập sổ đăng ký từ bảng tính .xlsx (các trang org_units, cooperatives, people, "
         "affiliations, cadres) hoặc một tệp .csv; tất cả hoặc không gì cả."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("path")
-        parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi gì.")
-
-    def handle(self, *args, path, dry_run, **options):
-        result = registry_import(source=path, dry_run=dry_run)
-        if not result.ok:
-            for error in result.errors:
-                self.stderr.write(str(error))
-            sys.exit(1)
-        if dry_run:
-            self.stdout.write(_("Chạy thử: chưa ghi gì."))
-        for sheet, counts in result.counts.items():
-            line = _("%(sheet)s: %(created)d tạo mới, %(updated)d cập nhật, %(unchanged)d không đổi")
-            self.stdout.write(line % {"sheet": sheet, **counts.as_dict()})
+    def run_import(self, path, *, dry_run):
+        return registry_import(source=path, dry_run=dry_run)
