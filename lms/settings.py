@@ -200,6 +200,13 @@ WAGTAIL_MODERATION_ENABLED = True
 # still get Wagtail's warning before leaving a page with unsaved changes.
 WAGTAIL_AUTOSAVE_INTERVAL = 0
 
+# Coverage report (lms.coverage.computation): a subtree holding at least this
+# share of the units reads the period's proofs in one pass, split into this
+# many person ranges that PostgreSQL runs side by side (about one per core of
+# the database server); a smaller subtree probes each person's proofs.
+COVERAGE_SCAN_SHARE = env.float("COVERAGE_SCAN_SHARE", default=0.25)
+COVERAGE_SQL_BRANCHES = env.int("COVERAGE_SQL_BRANCHES", default=2)
+
 # REST framework
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

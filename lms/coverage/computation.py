@@ -3,23 +3,31 @@
 Everything that counts or lists people goes through this module: the report
 page, the API, the command, the exports, the snapshots and the people lists.
 
-The unit tree is a materialised path of fixed-width steps ("0000000001."),
-so "U or below" is ``path LIKE 'P%'`` and the unit at depth d above a row is
+Populations are read from ``coverage_member`` (``lms.coverage.members``): one
+row per affiliation and per Union cadre position, with the unit's path and
+every attribute a population rule reads, kept in step by triggers. The unit
+tree is a materialised path of fixed-width steps ("0000000001."), so "U or
+below" is ``path LIKE 'P%'`` and the unit at depth d above a row is
 ``SUBSTR(path, 1, d * STEP)``.
 
 Counting is ONE query per population source (cooperative roles, Union cadre
 positions) for every indicator of a plan and every unit at the asked depths:
 
-1. ``flagged``: the source's active rows in the subtree, one per (deepest
-   unit, person), with a 0/1 flag per population rule (is the person in it
-   there?) and per evidence rule (completed / certified in any of some
-   topics within [S, D]);
-2. per depth, the rows are grouped by unit prefix and person (a person with
-   roles in two communes counts in each, and once in their district), then
-   summed per unit.
+1. the source's rows active on the day in the subtree, each joined to the
+   person's proofs within [S, D], are grouped by (person, unit at depth d)
+   for every asked depth d (grouping sets): one row per person and unit,
+   with a 0/1 flag per population rule (is the person in it there?) and per
+   evidence rule (completed / certified in any of some topics). A person
+   with roles in two communes counts in each, and once in their district;
+2. those rows are summed per unit.
+
+On PostgreSQL the people are split into ranges of ids, one branch of a
+``UNION ALL`` each, which the server runs side by side (Parallel Append):
+a person's rows all fall in one range, so the branches' sums add up. On
+SQLite the grouping sets are spelled as one ``GROUP BY`` per depth.
 
 The SQL is written out rather than built with the ORM: the statement is the
-same on SQLite and PostgreSQL, costs microseconds to build, and lets the
+same shape on both databases, costs microseconds to build, and lets the
 database scan each big table once per report however many indicators there
 are. ``tests/coverage`` check it against a plain Python reading of the rules.
 """
@@ -34,6 +42,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
@@ -41,10 +50,11 @@ from django.db.models.expressions import RawSQL
 from certificates.models import Certificate
 from content.models import CoursePage
 from courses.models import Completion, TrainingSession
-from lms.coverage.models import Indicator
-from lms.registry.models import PATH_STEP, Affiliation, CadrePosition, Cooperative, OrgUnit, Person
+from lms.coverage.models import Indicator, Member
+from lms.registry.models import PATH_STEP, Affiliation, CadrePosition, OrgUnit, Person
 
-STEP = PATH_STEP + 1  # characters of one level of the path, dot included
+STEP = PATH_STEP + 1
+GROUPED_PROOFS = True  # characters of one level of the path, dot included
 
 
 @dataclass(frozen=True)
@@ -62,29 +72,13 @@ def _t(model) -> str:
 # --- fragments ------------------------------------------------------------------------
 
 
-def _source_from(source: str, *, with_person: bool) -> str:
-    """FROM clause of a population source; aliases r (the row), o (its unit),
-    c (the cooperative) and, when a rule reads the gender, p (the person)."""
-    person = f" JOIN {_t(Person)} p ON p.id = r.person_id" if with_person else ""
-    if source == Indicator.Source.AFFILIATIONS:
-        return (
-            f"{_t(Affiliation)} r JOIN {_t(Cooperative)} c ON c.id = r.cooperative_id "
-            f"JOIN {_t(OrgUnit)} o ON o.id = c.org_unit_id{person}"
-        )
-    return f"{_t(CadrePosition)} r JOIN {_t(OrgUnit)} o ON o.id = r.org_unit_id{person}"
-
-
-def _needs_person(indicators: Iterable[Indicator]) -> bool:
-    return any(ind.population_who == Indicator.Who.WOMEN for ind in indicators)
-
-
-def _source_where(path_prefix: str, as_of: datetime.date) -> tuple[str, list]:
-    """In the subtree and active on the day (CONTRACT §4)."""
+def _source_where(source: str, path_prefix: str, as_of: datetime.date) -> tuple[str, list]:
+    """The source's rows (alias r) in the subtree and active on the day (CONTRACT §4)."""
     sql = (
-        "(r.start_date IS NULL OR r.start_date <= %s) AND (r.end_date IS NULL OR r.end_date >= %s)"
-        " AND o.path LIKE %s"
+        "r.source = %s AND (r.start_date IS NULL OR r.start_date <= %s)"
+        " AND (r.end_date IS NULL OR r.end_date >= %s) AND r.path LIKE %s"
     )
-    return sql, [as_of, as_of, path_prefix + "%"]
+    return sql, [source, as_of, as_of, path_prefix + "%"]
 
 
 def _in(column: str, values: Sequence) -> tuple[str, list]:
@@ -92,7 +86,7 @@ def _in(column: str, values: Sequence) -> tuple[str, list]:
 
 
 def _rule(indicator: Indicator) -> tuple[str, list]:
-    """The indicator's own population filters, over the aliases of ``_source_from``."""
+    """The indicator's own population filters, over a member row r."""
     parts: list[str] = []
     params: list = []
 
@@ -104,15 +98,15 @@ def _rule(indicator: Indicator) -> tuple[str, list]:
         if indicator.roles:
             add(*_in("r.role", indicator.roles))
         if indicator.cooperative_kinds:
-            add(*_in("c.kind", indicator.cooperative_kinds))
+            add(*_in("r.kind", indicator.cooperative_kinds))
         if indicator.women_led_only:
-            add("c.women_led = %s", [True])
+            add("r.women_led = %s", [True])
         if indicator.stable_job_only:
             add("r.stable_job = %s", [True])
     elif indicator.supports_cooperatives_only:
         add("r.supports_cooperatives = %s", [True])
     if indicator.population_who == Indicator.Who.WOMEN:
-        add("p.gender = %s", [Person.Gender.FEMALE])
+        add("r.gender = %s", [Person.Gender.FEMALE])
     return (" AND ".join(parts) or "1 = 1"), params
 
 
@@ -158,23 +152,17 @@ def evidence_key(indicator: Indicator) -> tuple[str, tuple[int, ...]] | None:
 # --- counting ------------------------------------------------------------------------------
 
 
-def _source_counts(
-    source: str,
-    indicators: list[Indicator],
-    *,
-    path_prefix: str,
-    depths: Sequence[int],
-    start: datetime.date,
-    as_of: datetime.date,
-) -> dict[int, dict[str, Counts]]:
-    deepest = max(depths) * STEP
-    params: list = []  # in the order the placeholders appear
+def _columns(indicators: list[Indicator]):
+    """The flags a source's query computes for ``indicators``.
 
-    # Indicators sharing a population rule share its flag (p), and those
-    # asking for the same proof share its flag (e).
+    Indicators sharing a population rule share its flag (p), and those
+    asking for the same proof share its flag (e). Returns the rules, the
+    proofs, the (rule, proof) pair of each output column pair, and the column
+    pair of each indicator.
+    """
     rules: list[tuple[str, tuple]] = []
     keys: list[tuple[str, tuple[int, ...]]] = []
-    pairs: list[tuple[int, int | None]] = []  # (rule, proof) of each output column pair
+    pairs: list[tuple[int, int | None]] = []
     column_of: dict[int, int] = {}
     for ind in indicators:
         rule_sql, rule_params = _rule(ind)
@@ -188,16 +176,41 @@ def _source_counts(
         if pair not in pairs:
             pairs.append(pair)
         column_of[ind.pk] = pairs.index(pair)
+    return rules, keys, pairs, column_of
 
-    # 1. flagged: one row per (deepest unit, person) with a flag per
-    # population rule and per proof. The proofs are joined on the person, so
-    # that the planner probes an index per person for a small scope and
-    # hashes the period's proofs once for a large one.
-    selects = []
+
+def _split(low: int | None, high: int | None) -> list[tuple[int, int] | None]:
+    """Person id ranges [low, high) for the report's branches."""
+    branches = settings.COVERAGE_SQL_BRANCHES
+    if low is None or branches < 2:
+        return [None]
+    step = max(1, -(-(high - low + 1) // branches))
+    return [(first, first + step) for first in range(low, high + 1, step)]
+
+
+def _branch(
+    source: str,
+    rules: list[tuple[str, tuple]],
+    keys: list[tuple[str, tuple[int, ...]]],
+    pairs: list[tuple[int, int | None]],
+    *,
+    people: tuple[int, int] | None,
+    scan: bool,
+    path_prefix: str,
+    depths: Sequence[int],
+    start: datetime.date,
+    as_of: datetime.date,
+) -> tuple[str, list]:
+    """Sums per (depth, unit) over the people of one id range: ``lvl, k``
+    then a (population, covered) pair of columns per pair of flags."""
+    flags: list[str] = []
+    flag_params: list = []
     for i, (rule_sql, rule_params) in enumerate(rules):
-        selects.append(f"MAX(CASE WHEN {rule_sql} THEN 1 ELSE 0 END) AS p{i}")
-        params += rule_params
-    joins, join_params = [], []
+        flags.append(f"MAX(CASE WHEN {rule_sql} THEN 1 ELSE 0 END) AS p{i}")
+        flag_params += rule_params
+
+    joins: list[str] = []
+    join_params: list = []
     for kind, model, where_of, alias in (
         (Indicator.Evidence.COMPLETED, Completion, _completed_where, "x"),
         (Indicator.Evidence.CERTIFIED, Certificate, _certified_where, "y"),
@@ -205,46 +218,108 @@ def _source_counts(
         mine = [(n, key) for n, key in enumerate(keys) if key[0] == kind]
         if not mine:
             continue
-        for n, (_kind, topics) in mine:
-            carries, carries_params = _carries(list(topics), alias)
-            selects.append(f"MAX(CASE WHEN {carries} THEN 1 ELSE 0 END) AS e{n}")
-            params += carries_params
         proof_where, proof_params = where_of(start, as_of, alias)
-        joins.append(f"LEFT JOIN {_t(model)} {alias} ON {alias}.person_id = r.person_id AND {proof_where}")
-        join_params += proof_params
-    params += join_params
-    where, where_params = _source_where(path_prefix, as_of)
-    params += where_params
-    for _rule_sql, rule_params in rules:
-        params += rule_params
-    flagged_sql = (
-        f"SELECT SUBSTR(o.path, 1, {int(deepest)}) AS k, r.person_id AS person_id, {', '.join(selects)} "
-        f"FROM {_source_from(source, with_person=_needs_person(indicators))} {' '.join(joins)} "
-        f"WHERE {where} AND ({' OR '.join(f'({r})' for r, _p in rules)}) "
-        "GROUP BY 1, 2"
-    )
-    ctes = [f"flagged AS ({flagged_sql})"]
+        if people:
+            proof_where += f" AND {alias}.person_id >= %s AND {alias}.person_id < %s"
+            proof_params += list(people)
+        if scan:
+            # The proofs of the period, read once in person order: one row
+            # per person with a flag per proof asked for.
+            per_person, per_person_params = [], []
+            for n, (_kind, topics) in mine:
+                carries, carries_params = _carries(list(topics), alias)
+                per_person.append(f"MAX(CASE WHEN {carries} THEN 1 ELSE 0 END) AS e{n}")
+                per_person_params += carries_params
+                flags.append(f"MAX(COALESCE({alias}.e{n}, 0)) AS e{n}")
+            joins.append(
+                f"LEFT JOIN (SELECT {alias}.person_id, {', '.join(per_person)} FROM {_t(model)} {alias}"
+                f" WHERE {proof_where} GROUP BY {alias}.person_id) {alias} ON {alias}.person_id = r.person_id"
+            )
+            join_params += [*per_person_params, *proof_params]
+        else:
+            # Each person's proofs of the period, probed through an index.
+            for n, (_kind, topics) in mine:
+                carries, carries_params = _carries(list(topics), alias)
+                flags.append(f"MAX(CASE WHEN {carries} THEN 1 ELSE 0 END) AS e{n}")
+                flag_params += carries_params
+            joins.append(
+                f"LEFT JOIN {_t(model)} {alias} ON {alias}.person_id = r.person_id AND {proof_where}"
+            )
+            join_params += proof_params
 
-    # 2. per depth: distinct people per unit prefix, then sums per unit.
+    where, where_params = _source_where(source, path_prefix, as_of)
+    if people:
+        where += " AND r.person_id >= %s AND r.person_id < %s"
+        where_params += list(people)
+    where += f" AND ({' OR '.join(f'({r})' for r, _p in rules)})"
+    for _rule_sql, rule_params in rules:
+        where_params += rule_params
+
+    keys_sql = ", ".join(f"SUBSTR(r.path, 1, {int(d * STEP)}) AS k{d}" for d in depths)
+    rows = f"(SELECT r.*, {keys_sql} FROM {_t(Member)} r) r {' '.join(joins)}"
+    params = [*flag_params, *join_params, *where_params]
+    if connection.vendor == "postgresql":
+        # One row per person and unit at each depth. The deeper unit's key
+        # starts with the shallower one's, so a rollup gives every depth in
+        # one pass over the rows sorted by person (as the index gives them).
+        first, *deeper = depths
+        group = f"r.person_id, r.k{first}" + (
+            f", ROLLUP({', '.join(f'r.k{d}' for d in deeper)})" if deeper else ""
+        )
+        level = " ".join(f"WHEN r.k{d} IS NOT NULL THEN {int(d)}" for d in reversed(depths))
+        key = ", ".join(f"r.k{d}" for d in reversed(depths))
+        per_person = (
+            f"SELECT CASE {level} END AS lvl, COALESCE({key}) AS k, {', '.join(flags)}"
+            f" FROM {rows} WHERE {where} GROUP BY {group}"
+        )
+    else:
+        per_person = " UNION ALL ".join(
+            f"SELECT {int(d)} AS lvl, r.k{d} AS k, {', '.join(flags)} FROM {rows} WHERE {where} GROUP BY r.person_id, r.k{d}"
+            for d in depths
+        )
+        params *= len(depths)
+
     sums = []
-    for rule, proof in pairs:
+    for n, (rule, proof) in enumerate(pairs):
         covered = (
             f"g.p{rule}" if proof is None else f"CASE WHEN g.p{rule} = 1 AND g.e{proof} = 1 THEN 1 ELSE 0 END"
         )
-        sums.append(f"SUM(g.p{rule}), SUM({covered})")
-    maxes = ", ".join(
-        [f"MAX(p{i}) AS p{i}" for i in range(len(rules))] + [f"MAX(e{n}) AS e{n}" for n in range(len(keys))]
-    )
-    selects = []
-    for depth in depths:
-        length = depth * STEP
-        inner = (
-            "flagged"
-            if length == deepest
-            else f"(SELECT SUBSTR(k, 1, {int(length)}) AS k, person_id, {maxes} FROM flagged GROUP BY 1, 2)"
+        sums.append(f"SUM(g.p{rule}) AS n{n}, SUM({covered}) AS c{n}")
+    return f"SELECT g.lvl, g.k, {', '.join(sums)} FROM ({per_person}) g GROUP BY g.lvl, g.k", params
+
+
+def _source_counts(
+    source: str,
+    indicators: list[Indicator],
+    *,
+    path_prefix: str,
+    depths: Sequence[int],
+    start: datetime.date,
+    as_of: datetime.date,
+    plan: ReadPlan,
+) -> dict[int, dict[str, Counts]]:
+    rules, keys, pairs, column_of = _columns(indicators)
+    branches, params = [], []
+    for people in plan.people:
+        sql, branch_params = _branch(
+            source,
+            rules,
+            keys,
+            pairs,
+            people=people,
+            scan=plan.scan,
+            path_prefix=path_prefix,
+            depths=depths,
+            start=start,
+            as_of=as_of,
         )
-        selects.append(f"SELECT {int(depth)} AS lvl, g.k AS k, {', '.join(sums)} FROM {inner} g GROUP BY g.k")
-    sql = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(selects)
+        branches.append(sql)
+        params += branch_params
+    if len(branches) == 1:
+        sql = branches[0]
+    else:
+        sums = ", ".join(f"SUM(b.n{n}), SUM(b.c{n})" for n in range(len(pairs)))
+        sql = f"SELECT b.lvl, b.k, {sums} FROM ({' UNION ALL '.join(branches)}) b GROUP BY b.lvl, b.k"
 
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -276,14 +351,15 @@ def counts_by_unit_path(
     included) at each of ``depths``: ``{indicator id: {unit path: Counts}}``.
 
     One query per population source used, whatever the number of indicators,
-    units or people. Units without anyone in a population are absent.
+    units or people, plus one to choose how to read. Units without anyone in
+    a population are absent.
     """
     indicators, depths = list(indicators), sorted(set(depths))
     result: dict[int, dict[str, Counts]] = {}
     if not depths:
         return {ind.pk: {} for ind in indicators}
     with transaction.atomic(savepoint=False):
-        _tune_for_reports()
+        plan = _read_plan(path_prefix)
         for source in (Indicator.Source.AFFILIATIONS, Indicator.Source.CADRES):
             mine = [ind for ind in indicators if ind.population_source == source]
             if mine:
@@ -294,31 +370,71 @@ def counts_by_unit_path(
                     depths=depths,
                     start=start,
                     as_of=as_of,
+                    plan=plan,
                 )
     return result
 
 
-def _tune_for_reports() -> None:
-    """PostgreSQL settings for the report's statements, for this transaction
-    only: memory to hash and group a nation's rows without spilling to disk,
-    and no JIT compilation (it costs seconds on statements that run in
-    hundreds of milliseconds)."""
+@dataclass(frozen=True)
+class ReadPlan:
+    """How a report reads the proofs: ``scan`` them once for the period (a
+    large subtree) or probe each person's (a small one); and the person id
+    ranges it is split into."""
+
+    scan: bool
+    people: list[tuple[int, int] | None]
+
+
+def _read_plan(path_prefix: str) -> ReadPlan:
+    """In one query: the share of the units under ``path_prefix`` and the
+    range of person ids; on PostgreSQL, settings for the report's statements
+    too, for this transaction only (no JIT compilation, which costs seconds
+    on statements that run in hundreds of milliseconds; a high price on
+    moving rows between processes, so that the planner runs the person
+    ranges side by side; memory enough to hash the sums per unit, too little
+    to hash a nation's people, who are grouped in the order the person index
+    gives them).
+
+    A subtree holding at least ``COVERAGE_SCAN_SHARE`` of the units is read
+    in one pass over the period's proofs, split into person ranges on
+    PostgreSQL; a smaller one probes each of its people's proofs through an
+    index, in one piece.
+    """
+    units, people = _t(OrgUnit), _t(Person)
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM {units} WHERE path LIKE %s), (SELECT COUNT(*) FROM {units}),"
+        f" (SELECT MIN(id) FROM {people}), (SELECT MAX(id) FROM {people})"
+    )
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('work_mem', '128MB', true), set_config('jit', 'off', true)")
+        sql += (
+            ", set_config('jit', 'off', true), set_config('parallel_tuple_cost', '1', true),"
+            " set_config('work_mem', '8MB', true)"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [path_prefix + "%"])
+        inside, everywhere, low, high = cursor.fetchone()[:4]
+    scan = inside >= settings.COVERAGE_SCAN_SHARE * everywhere
+    if not scan or connection.vendor != "postgresql":
+        return ReadPlan(scan=scan, people=[None])
+    return ReadPlan(scan=scan, people=_split(low, high))
 
 
 # --- listing ------------------------------------------------------------------------------
 
 
+def _members(indicator: Indicator, column: str, *, path_prefix: str, as_of: datetime.date) -> RawSQL:
+    """``column`` of the member rows that put people in the indicator's
+    population under ``path_prefix``."""
+    where, where_params = _source_where(indicator.population_source, path_prefix, as_of)
+    rule, rule_params = _rule(indicator)
+    sql = f"SELECT r.{column} FROM {_t(Member)} r WHERE {where} AND {rule}"
+    return RawSQL(sql, [*where_params, *rule_params])
+
+
 def population_row_ids(indicator: Indicator, *, path_prefix: str, as_of: datetime.date) -> RawSQL:
     """Ids of the affiliations or cadre positions that put people in the
     indicator's population under ``path_prefix`` (for ``pk__in``)."""
-    where, where_params = _source_where(path_prefix, as_of)
-    rule, rule_params = _rule(indicator)
-    source = _source_from(indicator.population_source, with_person=_needs_person([indicator]))
-    sql = f"SELECT r.id FROM {source} WHERE {where} AND {rule}"
-    return RawSQL(sql, [*where_params, *rule_params])
+    return _members(indicator, "row_id", path_prefix=path_prefix, as_of=as_of)
 
 
 def population_rows(indicator: Indicator, *, path_prefix: str, as_of: datetime.date) -> QuerySet:
@@ -344,13 +460,9 @@ def people_in_population(
 ) -> QuerySet[Person]:
     """The people behind a number: ``which`` is "all" (the population),
     "covered" (the numerator) or "missing" (population minus numerator)."""
-    where, where_params = _source_where(path_prefix, as_of)
-    rule, rule_params = _rule(indicator)
-    source = _source_from(indicator.population_source, with_person=_needs_person([indicator]))
-    members = RawSQL(
-        f"SELECT r.person_id FROM {source} WHERE {where} AND {rule}", [*where_params, *rule_params]
+    people = Person.objects.filter(
+        pk__in=_members(indicator, "person_id", path_prefix=path_prefix, as_of=as_of)
     )
-    people = Person.objects.filter(pk__in=members)
     if indicator.evidence == Indicator.Evidence.NONE:
         return people.none() if which == "missing" else people
     proof = _evidence_person_ids(indicator, start=start, as_of=as_of)

@@ -257,3 +257,42 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} – {self.org_unit} – {self.as_of}"
+
+
+class Member(models.Model):
+    """One affiliation or Union cadre position, flattened with what the
+    population rules read (``lms.coverage.members``).
+
+    Written only by database triggers on the registry's tables; never edited.
+    """
+
+    source = models.CharField(max_length=20, choices=Indicator.Source.choices)
+    row_id = models.BigIntegerField()  # the affiliation's or cadre position's id
+    person_id = models.BigIntegerField()
+    unit_id = models.BigIntegerField(null=True)
+    cooperative_id = models.BigIntegerField(null=True)
+    path = models.CharField(max_length=255)
+    role = models.CharField(max_length=20)
+    kind = models.CharField(max_length=3)
+    women_led = models.BooleanField()
+    stable_job = models.BooleanField()
+    supports_cooperatives = models.BooleanField()
+    gender = models.CharField(max_length=1)
+    start_date = models.DateField(null=True)
+    end_date = models.DateField(null=True)
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "row_id"], name="coverage_member_one_per_row")
+        ]
+        # With these, migration 0004 makes the covering index a report reads
+        # a person range of one source through (index-only on PostgreSQL).
+        indexes = [
+            models.Index(fields=["cooperative_id"], name="coverage_member_cooperative"),
+            models.Index(fields=["unit_id"], name="coverage_member_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.row_id}"
