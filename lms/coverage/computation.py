@@ -10,21 +10,25 @@ tree is a materialised path of fixed-width steps ("0000000001."), so "U or
 below" is ``path LIKE 'P%'`` and the unit at depth d above a row is
 ``SUBSTR(path, 1, d * STEP)``.
 
-Counting is ONE query per population source (cooperative roles, Union cadre
-positions) for every indicator of a plan and every unit at the asked depths:
+Counting is ONE query for every indicator of a plan, both population
+sources (cooperative roles, Union cadre positions) and every unit at the
+asked depths:
 
-1. the source's rows active on the day in the subtree, each joined to the
-   person's proofs within [S, D], are grouped by (person, unit at depth d)
-   for every asked depth d (grouping sets): one row per person and unit,
-   with a 0/1 flag per population rule (is the person in it there?) and per
-   evidence rule (completed / certified in any of some topics). A person
-   with roles in two communes counts in each, and once in their district;
+1. the member rows active on the day in the subtree, each with the person's
+   proofs within [S, D], are grouped by person and unit at each asked depth
+   (a rollup): one row per person and unit, with a 0/1 flag per population
+   rule (is the person in it there?) and per evidence rule (completed /
+   certified in any of some topics). A person with roles in two communes
+   counts in each, and once in their district;
 2. those rows are summed per unit.
 
-On PostgreSQL the people are split into ranges of ids, one branch of a
-``UNION ALL`` each, which the server runs side by side (Parallel Append):
-a person's rows all fall in one range, so the branches' sums add up. On
-SQLite the grouping sets are spelled as one ``GROUP BY`` per depth.
+How the proofs are read depends on the size of the subtree (``_read_plan``):
+a large one reads the period's proofs once, grouped per person in person
+order, and on PostgreSQL is split into ranges of person ids, one branch of a
+``UNION ALL`` each, which the server runs side by side (Parallel Append): a
+person's rows all fall in one range, so the branches' sums add up. A small
+subtree probes each of its people's proofs through an index. On SQLite the
+rollup is spelled as one ``GROUP BY`` per depth.
 
 The SQL is written out rather than built with the ORM: the statement is the
 same shape on both databases, costs microseconds to build, and lets the
@@ -72,13 +76,14 @@ def _t(model) -> str:
 # --- fragments ------------------------------------------------------------------------
 
 
-def _source_where(source: str, path_prefix: str, as_of: datetime.date) -> tuple[str, list]:
-    """The source's rows (alias r) in the subtree and active on the day (CONTRACT §4)."""
+def _source_where(sources: Sequence[str], path_prefix: str, as_of: datetime.date) -> tuple[str, list]:
+    """Rows (alias r) of ``sources`` in the subtree and active on the day (CONTRACT §4)."""
+    source_sql, source_params = _in("r.source", sources)
     sql = (
-        "r.source = %s AND (r.start_date IS NULL OR r.start_date <= %s)"
+        f"{source_sql} AND (r.start_date IS NULL OR r.start_date <= %s)"
         " AND (r.end_date IS NULL OR r.end_date >= %s) AND r.path LIKE %s"
     )
-    return sql, [source, as_of, as_of, path_prefix + "%"]
+    return sql, [*source_params, as_of, as_of, path_prefix + "%"]
 
 
 def _in(column: str, values: Sequence) -> tuple[str, list]:
@@ -153,10 +158,11 @@ def evidence_key(indicator: Indicator) -> tuple[str, tuple[int, ...]] | None:
 
 
 def _columns(indicators: list[Indicator]):
-    """The flags a source's query computes for ``indicators``.
+    """The flags the report's query computes for ``indicators``.
 
-    Indicators sharing a population rule share its flag (p), and those
-    asking for the same proof share its flag (e). Returns the rules, the
+    Each population rule names its source (cooperative roles or Union cadre
+    positions). Indicators sharing a population rule share its flag (p), and
+    those asking for the same proof share its flag (e). Returns the rules, the
     proofs, the (rule, proof) pair of each output column pair, and the column
     pair of each indicator.
     """
@@ -166,7 +172,7 @@ def _columns(indicators: list[Indicator]):
     column_of: dict[int, int] = {}
     for ind in indicators:
         rule_sql, rule_params = _rule(ind)
-        rule = (rule_sql, tuple(rule_params))
+        rule = (f"r.source = %s AND {rule_sql}", (ind.population_source, *rule_params))
         if rule not in rules:
             rules.append(rule)
         key = evidence_key(ind)
@@ -189,7 +195,7 @@ def _split(low: int | None, high: int | None) -> list[tuple[int, int] | None]:
 
 
 def _branch(
-    source: str,
+    sources: list[str],
     rules: list[tuple[str, tuple]],
     keys: list[tuple[str, tuple[int, ...]]],
     pairs: list[tuple[int, int | None]],
@@ -247,7 +253,7 @@ def _branch(
             )
             join_params += proof_params
 
-    where, where_params = _source_where(source, path_prefix, as_of)
+    where, where_params = _source_where(sources, path_prefix, as_of)
     if people:
         where += " AND r.person_id >= %s AND r.person_id < %s"
         where_params += list(people)
@@ -288,8 +294,7 @@ def _branch(
     return f"SELECT g.lvl, g.k, {', '.join(sums)} FROM ({per_person}) g GROUP BY g.lvl, g.k", params
 
 
-def _source_counts(
-    source: str,
+def _counts(
     indicators: list[Indicator],
     *,
     path_prefix: str,
@@ -298,11 +303,12 @@ def _source_counts(
     as_of: datetime.date,
     plan: ReadPlan,
 ) -> dict[int, dict[str, Counts]]:
+    sources = sorted({ind.population_source for ind in indicators})
     rules, keys, pairs, column_of = _columns(indicators)
     branches, params = [], []
     for people in plan.people:
         sql, branch_params = _branch(
-            source,
+            sources,
             rules,
             keys,
             pairs,
@@ -350,29 +356,17 @@ def counts_by_unit_path(
     """Counts of every indicator for every unit under ``path_prefix`` (itself
     included) at each of ``depths``: ``{indicator id: {unit path: Counts}}``.
 
-    One query per population source used, whatever the number of indicators,
-    units or people, plus one to choose how to read. Units without anyone in
-    a population are absent.
+    One query whatever the number of indicators, units or people, plus one to
+    choose how to read. Units without anyone in a population are absent.
     """
     indicators, depths = list(indicators), sorted(set(depths))
-    result: dict[int, dict[str, Counts]] = {}
-    if not depths:
+    if not depths or not indicators:
         return {ind.pk: {} for ind in indicators}
     with transaction.atomic(savepoint=False):
         plan = _read_plan(path_prefix)
-        for source in (Indicator.Source.AFFILIATIONS, Indicator.Source.CADRES):
-            mine = [ind for ind in indicators if ind.population_source == source]
-            if mine:
-                result |= _source_counts(
-                    source,
-                    mine,
-                    path_prefix=path_prefix,
-                    depths=depths,
-                    start=start,
-                    as_of=as_of,
-                    plan=plan,
-                )
-    return result
+        return _counts(
+            indicators, path_prefix=path_prefix, depths=depths, start=start, as_of=as_of, plan=plan
+        )
 
 
 @dataclass(frozen=True)
@@ -425,7 +419,7 @@ def _read_plan(path_prefix: str) -> ReadPlan:
 def _members(indicator: Indicator, column: str, *, path_prefix: str, as_of: datetime.date) -> RawSQL:
     """``column`` of the member rows that put people in the indicator's
     population under ``path_prefix``."""
-    where, where_params = _source_where(indicator.population_source, path_prefix, as_of)
+    where, where_params = _source_where([indicator.population_source], path_prefix, as_of)
     rule, rule_params = _rule(indicator)
     sql = f"SELECT r.{column} FROM {_t(Member)} r WHERE {where} AND {rule}"
     return RawSQL(sql, [*where_params, *rule_params])

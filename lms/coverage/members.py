@@ -79,8 +79,7 @@ def _refreshes(n: str) -> list[tuple[str, str, str]]:
             "person",
             "registry_person",
             f"UPDATE {TABLE} SET gender = {n}.gender {{from_rows}}"
-            f" WHERE {TABLE}.source IN ('{AFFILIATIONS}', '{CADRES}') AND {TABLE}.person_id = {n}.id"
-            f" AND {TABLE}.gender <> {n}.gender",
+            f" WHERE {TABLE}.person_id = {n}.id AND {TABLE}.gender <> {n}.gender",
         ),
         (
             "orgunit",

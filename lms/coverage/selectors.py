@@ -160,8 +160,8 @@ def coverage_for_unit(
     *, plan: Plan, unit: OrgUnit, as_of: datetime.date, indicators: list[Indicator] | None = None
 ) -> CoverageReport:
     """Every indicator of ``plan`` for ``unit`` and each of its direct
-    children, as of ``as_of``: 3 queries, plus one per population source
-    (cooperative roles, cadre positions), whatever the size of the data."""
+    children, as of ``as_of``: 5 queries whatever the size of the data (3
+    here, then one to choose how to read and one for every indicator)."""
     if indicators is None:
         indicators = plan_indicators(plan)
     children = list(OrgUnit.objects.filter(parent=unit).order_by("path"))

@@ -44,7 +44,7 @@ def month_ends(start: datetime.date, end: datetime.date) -> list[datetime.date]:
 
 def snapshot_take(*, plan: Plan, as_of: datetime.date) -> int:
     """Store ``plan``'s figures as of ``as_of`` for its root and every unit
-    below it (one query per population source, whatever the number of units).
+    below it (two queries, whatever the number of units).
 
     Idempotent: a second run for the same day overwrites the same rows.
     Returns the number of rows written.

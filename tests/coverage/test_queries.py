@@ -42,8 +42,8 @@ def test_report_queries_do_not_grow_with_the_data(
     plan, tree, communes, per_unit, tuning, django_assert_num_queries
 ):
     district = grow(tree, communes, per_unit)
-    # indicators, their topics, the children, then one per population source
-    with django_assert_num_queries(3 + 2 + tuning):
+    # indicators, their topics, the children, then one for every indicator
+    with django_assert_num_queries(3 + 1 + tuning):
         report = coverage_for_unit(plan=plan, unit=district, as_of=D(2024, 12, 31))
     assert len(report.results[0].breakdown) == 2 + communes
 
@@ -54,8 +54,8 @@ def test_page_queries_do_not_grow_with_the_data(
 ):
     grow(tree, communes, per_unit)
     client = login(district_official)
-    # session and account, scope, plan, unit, the report (5), ancestors, snapshots, plan list
-    with django_assert_num_queries(12 + tuning):
+    # session and account, scope, plan, unit, the report (4), ancestors, snapshots, plan list
+    with django_assert_num_queries(11 + tuning):
         response = client.get(reverse("coverage:report"), {"as_of": "2024-12-31"})
     assert response.status_code == 200
 
@@ -73,6 +73,6 @@ def test_people_list_and_api_queries_do_not_grow_with_the_data(
     assert response.status_code == 200
     api = APIClient()
     api.force_authenticate(district_official)
-    # the plan (with its root: the default unit) and the report (5)
-    with django_assert_num_queries(6 + tuning):
+    # the plan (with its root: the default unit) and the report (4)
+    with django_assert_num_queries(5 + tuning):
         assert api.get("/api/v1/coverage/", {"plan": "cho-moi-2024"}).status_code == 200
