@@ -5,8 +5,10 @@ inserts, queryset updates, moves in the unit tree, deletions (triggers of
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 
 from lms.coverage import members
 from lms.coverage.models import Member
@@ -163,3 +165,11 @@ def test_rebuild_gives_the_table_the_triggers_keep(registry):
     Member.objects.all().delete()
     assert members.rebuild() == 3
     assert table() == kept == expected()
+
+
+def test_the_rebuild_command_refills_an_emptied_table(registry):
+    out = io.StringIO()
+    Member.objects.all().delete()
+    call_command("coverage_rebuild_members", stdout=out)
+    assert out.getvalue().strip() == "Đã ghi 3 vị trí."
+    assert table() == expected()
