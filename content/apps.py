@@ -14,4 +14,8 @@ class ContentConfig(AppConfig):
     verbose_name = _("Nội dung")
 
     def ready(self):
+        from content.routing import connect_tree_signals, remember_sites
+
         post_migrate.connect(_editorial_setup, sender=self, dispatch_uid="content-editorial-setup")
+        connect_tree_signals(self)
+        remember_sites()

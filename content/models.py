@@ -48,10 +48,9 @@ Contract:
 
 from __future__ import annotations
 
-import hashlib
+from dataclasses import dataclass
 
 from django import forms
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -71,6 +70,7 @@ from wagtail.url_routing import RouteResult
 
 from content.blocks import LessonStreamBlock, OutcomeStreamBlock, QuestionStreamBlock
 from content.richtext import CleanRichTextField as RichTextField
+from content.routing import cache_is_shared, frame_key, recall, remember, route_key
 from content.text import fold
 
 LEARNING_CONTEXT_HOOK = "nangtam_learning_context"
@@ -101,9 +101,15 @@ class LearningContextMixin:
 class ViewRestrictionsMixin:
     """The view restrictions of the page and its ancestors in one query
     (Wagtail's own reads the ancestors first, then their restrictions).
-    As in Wagtail, an alias page is ruled by its source page's restrictions."""
+    As in Wagtail, an alias page is ruled by its source page's restrictions.
+    A page served from a remembered route carries them, read when the route
+    was remembered (``content.routing``: any change to a restriction makes
+    the route forgotten)."""
 
     def get_view_restrictions(self):
+        remembered = self.__dict__.get("remembered_view_restrictions")
+        if remembered is not None:
+            return remembered
         steplen = Page.steplen
         chain = Page.objects.filter(
             path__in=[self.path[:i] for i in range(steplen, len(self.path) + 1, steplen)]
@@ -113,17 +119,17 @@ class ViewRestrictionsMixin:
             | models.Q(page__in=chain.filter(alias_of__isnull=False).values("alias_of"))
         )
 
-
-# Where a path of the site leads is remembered this long (seconds); each use
-# checks that the page is still live at that path, so a move, a rename or an
-# unpublish takes effect at once.
-ROUTE_CACHE_SECONDS = 60 * 60
+    def remember_view_restrictions(self) -> None:
+        self.remembered_view_restrictions = list(self.get_view_restrictions())
 
 
 class CachedRouteMixin:
-    """Routing of the site's root page in two steps instead of two queries
-    per level of the tree: the cache says which page a path leads to, one
-    query loads it, and it is used only if it is still live at that path.
+    """Routing of the site's root page without walking the tree: the page a
+    path leads to is remembered (``content.routing``). With a shared cache
+    it is served as remembered, with its view restrictions and, for a
+    lesson, its navigation, until anything in the page tree changes; with a
+    cache of the process's own, one query reloads it and it is used only if
+    it is still live at that path.
 
     Only paths that end on a catalogue, course, lesson or quiz page are
     remembered: those page types and their ancestors route as Wagtail's
@@ -136,19 +142,29 @@ class CachedRouteMixin:
         if not path_components or getattr(request, "is_preview", False):
             return super().route(request, path_components)
         url_path = self.url_path + "/".join(path_components) + "/"
-        digest = hashlib.md5(url_path.encode(), usedforsecurity=False).hexdigest()
-        key = f"content:route:{self.pk}:{digest}"
-        remembered = cache.get(key)
-        if remembered is not None:
-            model = ContentType.objects.get_for_id(remembered[1]).model_class()
-            if model in ROUTED_TYPES:
-                page = model.objects.filter(pk=remembered[0]).first()
-                if page is not None and page.live and page.url_path == url_path:
-                    return RouteResult(page)
+        key = route_key(self, url_path)
+        shared = cache_is_shared()
+        if shared:
+            # A lesson's frame comes in the same round trip, should the path lead to one.
+            version, (page, frame) = recall(key, frame_key(request, url_path))
+            if isinstance(page, LessonPage) and frame is not None:
+                page.remembered_frame = frame
+        else:
+            version, (page,) = recall(key, any_version=True)
+            if page is not None:
+                page = type(page).objects.filter(pk=page.pk).first()
+                if page is not None and not (page.live and page.url_path == url_path):
+                    page = None
+        if page is not None:
+            return RouteResult(page)
         result = super().route(request, path_components)
         page, args, kwargs = result
         if type(page) in ROUTED_TYPES and not args and not kwargs and page.url_path == url_path:
-            cache.set(key, (page.pk, page.content_type_id), ROUTE_CACHE_SECONDS)
+            if shared:
+                page.remember_view_restrictions()
+                if isinstance(page, LessonPage):
+                    page.navigation  # noqa: B018 - read now, to be remembered with the page
+            remember(key, version, page)
         return result
 
 
@@ -202,7 +218,7 @@ class HomePage(CachedRouteMixin, Page):
         return context
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(ViewRestrictionsMixin, Page):
     """The catalogue."""
 
     intro = RichTextField(_("giới thiệu"), blank=True)
@@ -368,11 +384,56 @@ class LessonPage(ViewRestrictionsMixin, LearningContextMixin, SearchTextMixin, P
             cache.set(key, str(html), BODY_CACHE_SECONDS)
         return html
 
+    def lesson_frame(self, request) -> LessonFrame:
+        """The page's HTML but for the learner's own parts (the "done" badge
+        and the learning panel): the same for every learner. Rendered once
+        per tree version (``content.routing``: a publish anywhere in the
+        tree makes a new one), site and language, then taken from the cache
+        when the cache is shared (usually along with the page's route);
+        previews always render."""
+        if getattr(request, "is_preview", False) or self.pk is None or not cache_is_shared():
+            return self._render_frame(request)
+        frame = self.__dict__.get("remembered_frame")
+        if frame is not None:
+            return frame
+        key = frame_key(request, self.url_path)
+        version, (frame,) = recall(key)
+        if frame is None:
+            frame = self._render_frame(request)
+            remember(key, version, frame)
+        return frame
+
+    def _render_frame(self, request) -> LessonFrame:
+        html = render_to_string(
+            "content/includes/lesson_frame.html",
+            {"page": self, "nav": self.navigation, "body_html": self.rendered_body(request)},
+            request=request,
+        )
+        # The badge's place comes before the body and the panel's after it,
+        # so whatever the body holds cannot be taken for either.
+        top, _, rest = html.partition(FRAME_DONE_MARK)
+        middle, _, bottom = rest.rpartition(FRAME_PANEL_MARK)
+        return LessonFrame(top=mark_safe(top), middle=mark_safe(middle), bottom=mark_safe(bottom))  # noqa: S308 - our own rendering
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["nav"] = self.navigation
-        context["body_html"] = self.rendered_body(request)
+        context["frame"] = self.lesson_frame(request)
         return context
+
+
+FRAME_DONE_MARK = "<!--learner:done-->"
+FRAME_PANEL_MARK = "<!--learner:panel-->"
+
+
+@dataclass(frozen=True)
+class LessonFrame:
+    """A lesson page's own HTML in three parts: up to the "done" badge, from
+    there to the learning panel, and after the panel."""
+
+    top: str
+    middle: str
+    bottom: str
 
 
 # A rendered lesson body stays in the cache this long (seconds): it bounds

@@ -123,6 +123,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://nang-tam")}
+# Whether every process of the site reads the same cache (Redis, Memcached)
+# rather than its own memory. What is remembered for every request (the
+# session, the site, the page at a path, a lesson page's frame) is trusted
+# without a look at the database only then: a process's own memory would
+# keep what another process has since changed or ended.
+CACHE_IS_SHARED = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+# Sessions read from the shared cache, written through to the database
+# (losing the cache logs no one out).
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if CACHE_IS_SHARED else "db")
 
 AUTH_USER_MODEL = "registry.User"
 AUTH_PASSWORD_VALIDATORS = [

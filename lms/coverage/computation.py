@@ -76,14 +76,16 @@ def _t(model) -> str:
 # --- fragments ------------------------------------------------------------------------
 
 
-def _source_where(sources: Sequence[str], path_prefix: str, as_of: datetime.date) -> tuple[str, list]:
-    """Rows (alias r) of ``sources`` in the subtree and active on the day (CONTRACT §4)."""
+def _source_where(sources: Sequence[str], path_prefix: str | None, as_of: datetime.date) -> tuple[str, list]:
+    """Rows (alias r) of ``sources`` in the subtree (``None``: the whole
+    tree) and active on the day (CONTRACT §4)."""
     source_sql, source_params = _in("r.source", sources)
-    sql = (
-        f"{source_sql} AND (r.start_date IS NULL OR r.start_date <= %s)"
-        " AND (r.end_date IS NULL OR r.end_date >= %s) AND r.path LIKE %s"
-    )
-    return sql, [*source_params, as_of, as_of, path_prefix + "%"]
+    sql = f"{source_sql} AND (r.start_date IS NULL OR r.start_date <= %s) AND (r.end_date IS NULL OR r.end_date >= %s)"
+    params = [*source_params, as_of, as_of]
+    if path_prefix is not None:
+        sql += " AND r.path LIKE %s"
+        params.append(path_prefix + "%")
+    return sql, params
 
 
 def _in(column: str, values: Sequence) -> tuple[str, list]:
@@ -202,6 +204,7 @@ def _branch(
     *,
     people: tuple[int, int] | None,
     scan: bool,
+    whole_tree: bool,
     path_prefix: str,
     depths: Sequence[int],
     start: datetime.date,
@@ -253,7 +256,7 @@ def _branch(
             )
             join_params += proof_params
 
-    where, where_params = _source_where(sources, path_prefix, as_of)
+    where, where_params = _source_where(sources, None if whole_tree else path_prefix, as_of)
     if people:
         where += " AND r.person_id >= %s AND r.person_id < %s"
         where_params += list(people)
@@ -314,6 +317,7 @@ def _counts(
             pairs,
             people=people,
             scan=plan.scan,
+            whole_tree=plan.whole_tree,
             path_prefix=path_prefix,
             depths=depths,
             start=start,
@@ -372,11 +376,13 @@ def counts_by_unit_path(
 @dataclass(frozen=True)
 class ReadPlan:
     """How a report reads the proofs: ``scan`` them once for the period (a
-    large subtree) or probe each person's (a small one); and the person id
-    ranges it is split into."""
+    large subtree) or probe each person's (a small one); the person id
+    ranges it is split into; and whether the subtree is the whole tree (no
+    path to compare row by row)."""
 
     scan: bool
     people: list[tuple[int, int] | None]
+    whole_tree: bool = False
 
 
 def _read_plan(path_prefix: str) -> ReadPlan:
@@ -408,9 +414,8 @@ def _read_plan(path_prefix: str) -> ReadPlan:
         cursor.execute(sql, [path_prefix + "%"])
         inside, everywhere, low, high = cursor.fetchone()[:4]
     scan = inside >= settings.COVERAGE_SCAN_SHARE * everywhere
-    if not scan or connection.vendor != "postgresql":
-        return ReadPlan(scan=scan, people=[None])
-    return ReadPlan(scan=scan, people=_split(low, high))
+    split = scan and connection.vendor == "postgresql"
+    return ReadPlan(scan=scan, people=_split(low, high) if split else [None], whole_tree=inside == everywhere)
 
 
 # --- listing ------------------------------------------------------------------------------

@@ -1,14 +1,17 @@
-"""Locust users of ``bench_load``: learners of the demo, and a visitor of the
-bare yardstick page.
+"""Locust users of ``bench_load``: learners of the demo (the mix), readers
+of lessons, and a visitor of the bare yardstick page.
 
 The plan (accounts with their session keys, course, lesson, quiz and
 certificate addresses) is the JSON file named by ``BENCH_LOAD_PLAN``; the
-benchmark writes it before it starts Locust. Learners are logged in already
-(their sessions were created with the accounts), so no password hashing
-weighs on the measure. At the end the quiz submissions the server confirmed
-are written to the plan's ``results`` file, for the database check.
+benchmark writes it before it starts Locust. Learners and readers are
+logged in already (their sessions were created with the accounts), so no
+password hashing weighs on the measure. At the end the quiz submissions the
+server confirmed are written to the plan's ``results`` file, for the
+database check.
 
-``BENCH_LOAD_WAIT="min,max"`` is the think time between two tasks, in seconds.
+``BENCH_LOAD_WAIT="min,max"`` is the learners' think time between two tasks,
+in seconds (default 0.5 to 1.5). Readers and the bare visitor never wait:
+they measure what the server can serve.
 """
 
 from __future__ import annotations
@@ -22,13 +25,13 @@ from http.cookiejar import Cookie, DefaultCookiePolicy
 from urllib.parse import urlparse
 
 import gevent
-from locust import FastHttpUser, between, events, task
+from locust import FastHttpUser, between, constant, events, task
 
 PLAN: dict = {}
 if os.environ.get("BENCH_LOAD_PLAN"):
     with open(os.environ["BENCH_LOAD_PLAN"], encoding="utf-8") as fh:
         PLAN = json.load(fh)
-WAIT = [float(x) for x in os.environ.get("BENCH_LOAD_WAIT", "0,0").split(",")]
+WAIT = [float(x) for x in os.environ.get("BENCH_LOAD_WAIT", "0.5,1.5").split(",")]
 # Every n-th submission of a learner is sent twice at once (a double tap on
 # "Nộp bài"): the server must grade the attempt once and answer both.
 DOUBLE_SUBMIT_EVERY = 4
@@ -73,12 +76,11 @@ def _write_results(environment, **_kwargs):
             json.dump({"confirmed": CONFIRMED, "unconfirmed": UNCONFIRMED}, fh)
 
 
-class Learner(FastHttpUser):
-    """A logged-in learner enrolled in every course: reads lessons in order,
-    looks at the catalogue and course pages, takes quizzes (start, answer,
-    submit, see the result) and checks a certificate's verification page."""
+class LoggedIn(FastHttpUser):
+    """A logged-in account of the plan, enrolled in every course, that reads
+    the lessons of a course in order (then those of another course)."""
 
-    wait_time = between(*WAIT)
+    abstract = True
 
     def on_start(self):
         account = PLAN["learners"][next(ACCOUNTS) % len(PLAN["learners"])]
@@ -92,8 +94,6 @@ class Learner(FastHttpUser):
         self.client.cookiejar.set_cookie(_cookie(PLAN["session_cookie"], account["session"], host))
         self.course = random.choice(PLAN["courses"])
         self.position = random.randrange(len(self.course["lessons"]))
-        self.attempts_left = {c["quiz"]: c["max_attempts"] or 10**6 for c in PLAN["courses"] if c["quiz"]}
-        self.submissions = 0
 
     def _mine(self, resp) -> bool:
         """The page is the learner's own (not another learner's cached copy)."""
@@ -102,8 +102,7 @@ class Learner(FastHttpUser):
             return False
         return True
 
-    @task(12)
-    def lesson(self):
+    def read_lesson(self):
         lessons = self.course["lessons"]
         if self.position >= len(lessons):
             self.course = random.choice(PLAN["courses"])
@@ -113,6 +112,33 @@ class Learner(FastHttpUser):
             if resp.status_code == 200 and self._mine(resp) and 'class="lesson-body"' not in resp.text:
                 resp.failure("no lesson body")
         self.position += 1
+
+
+class Reader(LoggedIn):
+    """Reads lessons and nothing else, as fast as they are answered."""
+
+    wait_time = constant(0)
+
+    @task
+    def lesson(self):
+        self.read_lesson()
+
+
+class Learner(LoggedIn):
+    """A learner at her own pace: reads lessons in order, looks at the
+    catalogue and course pages, takes quizzes (start, answer, submit, see
+    the result) and checks a certificate's verification page."""
+
+    wait_time = between(*WAIT)
+
+    def on_start(self):
+        super().on_start()
+        self.attempts_left = {c["quiz"]: c["max_attempts"] or 10**6 for c in PLAN["courses"] if c["quiz"]}
+        self.submissions = 0
+
+    @task(12)
+    def lesson(self):
+        self.read_lesson()
 
     @task(2)
     def catalogue(self):
@@ -201,7 +227,7 @@ class Learner(FastHttpUser):
 class BareVisitor(FastHttpUser):
     """Asks for the bare yardstick page, as fast as it is answered."""
 
-    wait_time = between(*WAIT)
+    wait_time = constant(0)
 
     @task
     def bare(self):

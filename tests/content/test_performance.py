@@ -15,10 +15,19 @@ from tests.factories.registry import UserFactory
 pytestmark = pytest.mark.django_db
 
 BUDGET_KB = 60
-# Anonymous: the site, the home page, the lesson (its path is remembered),
-# the view restrictions, then the course, catalogue and siblings together.
-# A logged-in learner adds the session and the user.
-QUERIES = {False: 5, True: 7}
+QUERIES = {
+    # Anonymous: the site, the home page, the lesson (its path is
+    # remembered, and checked), the view restrictions, then the course,
+    # catalogue and siblings together. A logged-in learner adds the session
+    # and the user.
+    ("own-cache", False): 5,
+    ("own-cache", True): 7,
+    # With a shared cache the site, the route, the restrictions and the
+    # lesson's frame are remembered, and the session read from the cache: a
+    # logged-in learner costs the user.
+    ("shared-cache", False): 0,
+    ("shared-cache", True): 1,
+}
 
 
 @pytest.fixture
@@ -52,17 +61,21 @@ def test_a_long_lesson_weighs_less_than_the_budget(client, short_and_long):
     assert page_weight(client, long.url) <= BUDGET_KB * 1024
 
 
+@pytest.mark.parametrize("cache_kind", ["own-cache", "shared-cache"])
 @pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "learner"])
 def test_lesson_page_query_count_is_fixed(
-    client, django_assert_num_queries, no_learning_hooks, short_and_long, logged_in
+    client, settings, django_assert_num_queries, no_learning_hooks, short_and_long, logged_in, cache_kind
 ):
+    if cache_kind == "shared-cache":
+        settings.CACHE_IS_SHARED = True
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     if logged_in:
         client.force_login(UserFactory(username="hoc-vien", role="learner"))
     short, long = short_and_long
     for lesson in (short, long):
         client.get(lesson.url)  # the site's root paths, the route and the body are cached on first use
     for lesson in (short, long):
-        with django_assert_num_queries(QUERIES[logged_in]):
+        with django_assert_num_queries(QUERIES[cache_kind, logged_in]):
             assert client.get(lesson.url).status_code == 200
 
 
@@ -88,10 +101,10 @@ def _count(client, url: str) -> int:
     return len(queries)
 
 
-# Catalogue: the site, routing (home, catalogue), the ancestors' aliases
-# and view restrictions, topics, the courses' view restrictions, the courses,
+# Catalogue: the site, routing (home, catalogue), the view restrictions of
+# it and its ancestors, topics, the courses' view restrictions, the courses,
 # their topics and their cover renditions.
-CATALOGUE_QUERIES = 10
+CATALOGUE_QUERIES = 9
 # Course page: the site, routing (home, course), view restrictions, then the
 # catalogue, the lessons, the quiz and the topics.
 COURSE_QUERIES = 8

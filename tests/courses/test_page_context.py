@@ -72,8 +72,8 @@ def test_hook_runs_a_constant_number_of_queries(django_assert_num_queries, lesso
         lesson_mark_done(user=user, lesson=lesson)
     page = LessonPage.objects.get(pk=lessons_of(course)[-1].pk)
     learning_context(request=request_for(user), page=page)  # remembers the lesson once
-    # the enrolment, then lessons done and quizzes passed together (the
-    # course and its outline come from the lesson's navigation, read once)
-    with django_assert_num_queries(2):
+    # the enrolment, lessons done and quizzes passed together (the course
+    # and its outline come from the lesson's navigation, read once)
+    with django_assert_num_queries(1):
         context = learning_context(request=request_for(user), page=page)
     assert len(context["done_lesson_ids"]) == lessons - 1

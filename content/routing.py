@@ -1,0 +1,149 @@
+"""Where a request goes, remembered: the site of a host name, the page at a
+path and a lesson page's frame (``LessonPage.lesson_frame``) come from the
+cache, so that a warm page view asks the database nothing about the page
+tree.
+
+Everything remembered here is tagged with the *tree version*, a token kept
+in the cache that changes whenever a page, a page view restriction or a site
+is saved, moved or deleted (``tree_changed``, connected to those models'
+signals in ``ContentConfig.ready``). A remembered answer is used only while
+its tag is the current version, so a publish, an unpublish, a move, a
+rename or a new restriction takes effect on the next request, in every
+process; nothing needs deleting. Entries also expire after
+``REMEMBER_SECONDS``, a bound on anything that would change the tree
+without a signal (a raw SQL update).
+
+That holds when every process reads the same cache (``CACHE_IS_SHARED``).
+With a cache in each process's own memory, another process may have
+changed the tree without this one knowing: the site is then looked up as
+Wagtail does, and a remembered page is used only once the database has
+confirmed it is still live at that path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils.translation import get_language
+from wagtail.models import Page, PageViewRestriction, Site, get_page_models
+from wagtail.models import sites as wagtail_sites
+from wagtail.signals import page_unpublished, post_page_move
+
+TREE_VERSION_KEY = "content:tree-version"
+REMEMBER_SECONDS = 60 * 60
+# A host name no site answers for is remembered too (as this marker).
+NO_SITE = "no-site"
+
+_wagtail_site_for_hostname = wagtail_sites.get_site_for_hostname
+
+
+def _new_version() -> str:
+    return uuid.uuid4().hex
+
+
+def cache_is_shared() -> bool:
+    return getattr(settings, "CACHE_IS_SHARED", False)
+
+
+def tree_version() -> str:
+    """The current tree version (a new one if the cache lost it)."""
+    version = cache.get(TREE_VERSION_KEY)
+    if version is None:
+        version = _new_version()
+        if not cache.add(TREE_VERSION_KEY, version, None):
+            version = cache.get(TREE_VERSION_KEY) or version
+    return version
+
+
+def tree_changed(**kwargs) -> None:
+    """Forget every remembered site, route and frame: at once, and again when
+    the transaction commits, because a request served between the two still read
+    the rows as they were and may have remembered them under the first new
+    version."""
+    cache.set(TREE_VERSION_KEY, _new_version(), None)
+    transaction.on_commit(lambda: cache.set(TREE_VERSION_KEY, _new_version(), None))
+
+
+def connect_tree_signals(app_config) -> None:
+    """Every change to the page tree, its view restrictions or the sites
+    calls ``tree_changed``. Connected per model (not to every model's
+    signals), so that deletes of other models stay fast. A migration (a
+    deployment) does too: nothing remembered by an older version of the
+    code is read by a newer one."""
+    for model in (*get_page_models(), PageViewRestriction, Site):
+        uid = f"content-tree-{model._meta.label_lower}"
+        post_save.connect(tree_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(tree_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    post_page_move.connect(tree_changed, dispatch_uid="content-tree-move")
+    page_unpublished.connect(tree_changed, dispatch_uid="content-tree-unpublish")
+    post_migrate.connect(tree_changed, sender=app_config, dispatch_uid="content-tree-migrate")
+
+
+def recall(*keys: str, any_version: bool = False) -> tuple[str, list]:
+    """(the current tree version, for each key what it holds if it was
+    remembered under that version, else None), in one round trip to the
+    cache. ``any_version``: whatever version it was remembered under, for a
+    caller that checks it against the database itself."""
+    found = cache.get_many([TREE_VERSION_KEY, *keys])
+    version = found.get(TREE_VERSION_KEY) or tree_version()
+    values = []
+    for key in keys:
+        entry = found.get(key)
+        values.append(entry[1] if entry is not None and (any_version or entry[0] == version) else None)
+    return version, values
+
+
+def remember(key: str, version: str, value: object) -> None:
+    """Keep ``value`` under ``key``, tagged with the tree version read
+    *before* the database was: a change committed in between makes it stale
+    at once."""
+    cache.set(key, (version, value), REMEMBER_SECONDS)
+
+
+def _digest(url_path: str) -> str:
+    return hashlib.md5(url_path.encode(), usedforsecurity=False).hexdigest()
+
+
+def route_key(root: Page, url_path: str) -> str:
+    return f"content:route:{root.pk}:{_digest(url_path)}"
+
+
+def frame_key(request, url_path: str) -> str:
+    """Where the frame of the lesson page at ``url_path`` is remembered, for
+    the request's site and language (``LessonPage.lesson_frame``)."""
+    site = Site.find_for_request(request)
+    return f"content:lesson-frame:{site.pk if site else 0}:{_digest(url_path)}:{get_language()}"
+
+
+def site_for_hostname(hostname: str, port: int) -> Site:
+    """Wagtail's ``get_site_for_hostname`` (one query, costly to build, on
+    every request), remembered per host name and port. The site comes with
+    its root page in its specific type, which routing asks for next. Only
+    with a shared cache (see the module docstring)."""
+    if not cache_is_shared():
+        return _wagtail_site_for_hostname(hostname, port)
+    key = f"content:site:{hostname}:{port}"
+    version, (site,) = recall(key)
+    if site is None:
+        try:
+            site = _wagtail_site_for_hostname(hostname, port)
+        except Site.DoesNotExist:
+            site = NO_SITE
+        else:
+            site.root_page = site.root_page.specific
+        remember(key, version, site)
+    if site == NO_SITE:
+        raise Site.DoesNotExist()
+    return site
+
+
+def remember_sites() -> None:
+    """Route Wagtail's site lookup through ``site_for_hostname``. Wagtail
+    offers no setting or hook for it: its ``Site.find_for_request`` calls
+    the module's ``get_site_for_hostname``, which this replaces."""
+    wagtail_sites.get_site_for_hostname = site_for_hostname
