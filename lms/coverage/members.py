@@ -20,6 +20,7 @@ that creates it, and the scale generator, which loads with triggers off).
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection as default_connection
 
 TABLE = "coverage_member"
@@ -31,34 +32,30 @@ COLUMNS = (
 )
 
 
-def _affiliation_select(n: str, from_rows: str) -> str:
-    """Member rows of the affiliations ``from_rows`` (its columns read as ``{n}.col``)."""
+def _select(source: str, n: str, from_rows: str) -> str:
+    """Member rows of the affiliations or cadre positions ``from_rows`` (its
+    columns read as ``{n}.col``), in the order of ``COLUMNS``."""
+    if source == AFFILIATIONS:
+        unit, cooperative = "c.org_unit_id", f"{n}.cooperative_id"
+        attributes = f"{n}.role, COALESCE(c.kind, ''), COALESCE(c.women_led, FALSE), {n}.stable_job, FALSE"
+        join = f" LEFT JOIN registry_cooperative c ON c.id = {n}.cooperative_id"
+    else:
+        unit, cooperative = f"{n}.org_unit_id", "NULL"
+        attributes = f"'', '', FALSE, FALSE, {n}.supports_cooperatives"
+        join = ""
     return (
-        f"SELECT '{AFFILIATIONS}', {n}.id, {n}.person_id, c.org_unit_id, {n}.cooperative_id, COALESCE(o.path, ''),"
-        f" {n}.role, COALESCE(c.kind, ''), COALESCE(c.women_led, FALSE), {n}.stable_job, FALSE,"
+        f"SELECT '{source}', {n}.id, {n}.person_id, {unit}, {cooperative}, COALESCE(o.path, ''), {attributes},"
         f" COALESCE(p.gender, ''), {n}.start_date, {n}.end_date"
-        f" FROM {from_rows}"
-        f" LEFT JOIN registry_cooperative c ON c.id = {n}.cooperative_id"
-        " LEFT JOIN registry_orgunit o ON o.id = c.org_unit_id"
-        f" LEFT JOIN registry_person p ON p.id = {n}.person_id"
-    )
-
-
-def _cadre_select(n: str, from_rows: str) -> str:
-    return (
-        f"SELECT '{CADRES}', {n}.id, {n}.person_id, {n}.org_unit_id, NULL, COALESCE(o.path, ''),"
-        f" '', '', FALSE, FALSE, {n}.supports_cooperatives,"
-        f" COALESCE(p.gender, ''), {n}.start_date, {n}.end_date"
-        f" FROM {from_rows}"
-        f" LEFT JOIN registry_orgunit o ON o.id = {n}.org_unit_id"
+        f" FROM {from_rows}{join}"
+        f" LEFT JOIN registry_orgunit o ON o.id = {unit}"
         f" LEFT JOIN registry_person p ON p.id = {n}.person_id"
     )
 
 
 SOURCES = (
-    # name, table, member source, select builder
-    ("affiliation", "registry_affiliation", AFFILIATIONS, _affiliation_select),
-    ("cadreposition", "registry_cadreposition", CADRES, _cadre_select),
+    # trigger name, registry table, member source
+    ("affiliation", "registry_affiliation", AFFILIATIONS),
+    ("cadreposition", "registry_cadreposition", CADRES),
 )
 
 
@@ -114,8 +111,8 @@ def _pg_trigger(name: str, table: str, event: str, function: str) -> str:
 
 def _pg_install() -> list[str]:
     statements = []
-    for name, table, source, select in SOURCES:
-        insert = f"INSERT INTO {TABLE} ({COLUMNS}) {select('n', 'new_rows n')}"
+    for name, table, source in SOURCES:
+        insert = f"INSERT INTO {TABLE} ({COLUMNS}) {_select(source, 'n', 'new_rows n')}"
         delete = f"DELETE FROM {TABLE} WHERE source = '{source}' AND row_id IN (SELECT id FROM old_rows)"
         for event, body in (("INSERT", insert), ("UPDATE", f"{delete};\n{insert}"), ("DELETE", delete)):
             function = f"{TABLE}_{name}_{event.lower()}"
@@ -130,7 +127,7 @@ def _pg_install() -> list[str]:
 
 def _pg_drop() -> list[str]:
     statements = []
-    for name, table, _source, _select in SOURCES:
+    for name, table, _source in SOURCES:
         for event in ("insert", "update", "delete"):
             statements.append(f"DROP TRIGGER IF EXISTS {TABLE}_{name}_{event} ON {table}")
             statements.append(f"DROP FUNCTION IF EXISTS {TABLE}_{name}_{event}()")
@@ -146,8 +143,8 @@ def _pg_drop() -> list[str]:
 
 def _sqlite_install() -> list[str]:
     statements = []
-    for name, table, source, select in SOURCES:
-        insert = f"INSERT INTO {TABLE} ({COLUMNS}) {select('NEW', '(SELECT 1)')}"
+    for name, table, source in SOURCES:
+        insert = f"INSERT INTO {TABLE} ({COLUMNS}) {_select(source, 'NEW', '(SELECT 1)')}"
         delete = f"DELETE FROM {TABLE} WHERE source = '{source}' AND row_id = OLD.id"
         for event, body in (("INSERT", insert), ("UPDATE", f"{delete};\n{insert}"), ("DELETE", delete)):
             statements.append(
@@ -165,7 +162,7 @@ def _sqlite_install() -> list[str]:
 
 def _sqlite_drop() -> list[str]:
     statements = []
-    for name, _table, _source, _select in SOURCES:
+    for name, _table, _source in SOURCES:
         statements += [
             f"DROP TRIGGER IF EXISTS {TABLE}_{name}_{event}" for event in ("insert", "update", "delete")
         ]
@@ -181,7 +178,9 @@ def _sqlite_drop() -> list[str]:
 
 def _vendor(connection) -> str:
     if connection.vendor not in ("postgresql", "sqlite"):
-        raise NotImplementedError(f"coverage_member has no triggers for {connection.vendor}")
+        raise ImproperlyConfigured(
+            f"Nâng Tầm runs on PostgreSQL or SQLite; coverage_member has no triggers for {connection.vendor}."
+        )
     return connection.vendor
 
 
@@ -205,7 +204,7 @@ def rebuild(connection=default_connection) -> int:
     written = 0
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
-        for _name, table, _source, select in SOURCES:
-            cursor.execute(f"INSERT INTO {TABLE} ({COLUMNS}) {select('n', f'{table} n')}")
+        for _name, table, source in SOURCES:
+            cursor.execute(f"INSERT INTO {TABLE} ({COLUMNS}) {_select(source, 'n', f'{table} n')}")
             written += cursor.rowcount
     return written

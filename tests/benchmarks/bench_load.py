@@ -385,29 +385,22 @@ def main() -> None:
         _wait_until_up(host + plan["bare"], server)
         _warm(host, plan)
         load_before = os.getloadavg()
-        mix = _locust(
-            host=host,
-            user_class="Learner",
-            seconds=seconds,
-            prefix=tmp / "mix",
-            env=run_env,
-            log=tmp / "locust.log",
-        )
-        lessons = _locust(
-            host=host,
-            user_class="Reader",
-            seconds=LESSON_SECONDS,
-            prefix=tmp / "lessons",
-            env=run_env,
-            log=tmp / "locust.log",
-        )
-        bare = _locust(
-            host=host,
-            user_class="BareVisitor",
-            seconds=BARE_SECONDS,
-            prefix=tmp / "bare",
-            env=run_env,
-            log=tmp / "locust.log",
+        # (table label, Locust user class, seconds): the mix, then the saturated phases.
+        phases = [
+            ("mix", "Learner", seconds),
+            ("lesson", "Reader", LESSON_SECONDS),
+            ("bare", "BareVisitor", BARE_SECONDS),
+        ]
+        mix, lessons, bare = (
+            _locust(
+                host=host,
+                user_class=user_class,
+                seconds=duration,
+                prefix=tmp / label,
+                env=run_env,
+                log=tmp / "locust.log",
+            )
+            for label, user_class, duration in phases
         )
         load_after = os.getloadavg()
     finally:
