@@ -48,12 +48,11 @@ Contract:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django import forms
 from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -69,6 +68,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from content.blocks import LessonStreamBlock, OutcomeStreamBlock, QuestionStreamBlock
+from content.frames import Frame
 from content.richtext import CleanRichTextField as RichTextField
 from content.routing import cache_is_shared, frame_key, recall, remember, route_key
 from content.text import fold
@@ -384,56 +384,44 @@ class LessonPage(ViewRestrictionsMixin, LearningContextMixin, SearchTextMixin, P
             cache.set(key, str(html), BODY_CACHE_SECONDS)
         return html
 
-    def lesson_frame(self, request) -> LessonFrame:
-        """The page's HTML but for the learner's own parts (the "done" badge
-        and the learning panel): the same for every learner. Rendered once
-        per tree version (``content.routing``: a publish anywhere in the
-        tree makes a new one), site and language, then taken from the cache
-        when the cache is shared (usually along with the page's route);
-        previews always render."""
-        if getattr(request, "is_preview", False) or self.pk is None or not cache_is_shared():
-            return self._render_frame(request)
+    def page_frame(self, request) -> Frame:
+        """The page as every visitor alike sees it, with holes for her own
+        parts (``content.frames``): the account bar, the "done" badge and the
+        learning panel. Rendered once per tree version (``content.routing``:
+        a publish anywhere in the tree makes a new one), site, language and
+        menu (see ``frame_key``), then taken from the cache (usually along
+        with the page's route). Only with a shared cache."""
         frame = self.__dict__.get("remembered_frame")
         if frame is not None:
             return frame
         key = frame_key(request, self.url_path)
         version, (frame,) = recall(key)
         if frame is None:
-            frame = self._render_frame(request)
+            context = Page.get_context(self, request)
+            context.update(self._lesson_context(request))
+            frame = Frame.render(self.get_template(request), context, request)
             remember(key, version, frame)
         return frame
 
-    def _render_frame(self, request) -> LessonFrame:
-        html = render_to_string(
-            "content/includes/lesson_frame.html",
-            {"page": self, "nav": self.navigation, "body_html": self.rendered_body(request)},
-            request=request,
-        )
-        # The badge's place comes before the body and the panel's after it,
-        # so whatever the body holds cannot be taken for either.
-        top, _, rest = html.partition(FRAME_DONE_MARK)
-        middle, _, bottom = rest.rpartition(FRAME_PANEL_MARK)
-        return LessonFrame(top=mark_safe(top), middle=mark_safe(middle), bottom=mark_safe(bottom))  # noqa: S308 - our own rendering
+    def _lesson_context(self, request) -> dict:
+        return {"nav": self.navigation, "body_html": self.rendered_body(request)}
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["nav"] = self.navigation
-        context["frame"] = self.lesson_frame(request)
+        context.update(self._lesson_context(request))
         return context
 
-
-FRAME_DONE_MARK = "<!--learner:done-->"
-FRAME_PANEL_MARK = "<!--learner:panel-->"
-
-
-@dataclass(frozen=True)
-class LessonFrame:
-    """A lesson page's own HTML in three parts: up to the "done" badge, from
-    there to the learning panel, and after the panel."""
-
-    top: str
-    middle: str
-    bottom: str
+    def serve(self, request, *args, **kwargs):
+        """With a shared cache, the page's frame filled with the visitor's
+        own parts; else rendered whole, as Wagtail does. Previews are
+        rendered whole (``serve_preview``)."""
+        if not cache_is_shared() or self.pk is None:
+            return super().serve(request, *args, **kwargs)
+        request.is_preview = False
+        frame = self.page_frame(request)
+        context = Page.get_context(self, request)
+        context["learning"] = learning_context(request=request, page=self)
+        return HttpResponse(frame.fill(request, context))
 
 
 # A rendered lesson body stays in the cache this long (seconds): it bounds

@@ -1,5 +1,5 @@
 """Where a request goes, remembered: the site of a host name, the page at a
-path and a lesson page's frame (``LessonPage.lesson_frame``) come from the
+path and a lesson page's frame (``LessonPage.page_frame``) come from the
 cache, so that a warm page view asks the database nothing about the page
 tree.
 
@@ -113,11 +113,20 @@ def route_key(root: Page, url_path: str) -> str:
     return f"content:route:{root.pk}:{_digest(url_path)}"
 
 
+def menu_of(user) -> str:
+    """What the site's menu offers this account (``base.html``), the one
+    part of a page's frame that depends on who is asking."""
+    if user is None or not user.is_authenticated:
+        return "anonymous"
+    return f"account-{int(user.sees_reports)}{int(user.sees_admin)}"
+
+
 def frame_key(request, url_path: str) -> str:
     """Where the frame of the lesson page at ``url_path`` is remembered, for
-    the request's site and language (``LessonPage.lesson_frame``)."""
+    the request's site, language and menu (``LessonPage.page_frame``)."""
     site = Site.find_for_request(request)
-    return f"content:lesson-frame:{site.pk if site else 0}:{_digest(url_path)}:{get_language()}"
+    menu = menu_of(getattr(request, "user", None))
+    return f"content:lesson-frame:{site.pk if site else 0}:{_digest(url_path)}:{get_language()}:{menu}"
 
 
 def site_for_hostname(hostname: str, port: int) -> Site:

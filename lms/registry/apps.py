@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 REGISTRY_MODELS = ("orgunit", "cooperative", "person", "affiliation", "cadreposition")
@@ -28,4 +28,9 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Sổ đăng ký")
 
     def ready(self) -> None:
+        from lms.registry.backends import forget_user
+        from lms.registry.models import User
+
         post_migrate.connect(grant_registry_permissions, dispatch_uid="registry_grant_permissions")
+        post_save.connect(forget_user, sender=User, dispatch_uid="registry_forget_user_save")
+        post_delete.connect(forget_user, sender=User, dispatch_uid="registry_forget_user_delete")

@@ -321,3 +321,13 @@ class User(AbstractUser):
     @property
     def is_admin_role(self) -> bool:
         return self.is_superuser or self.role == self.AccountRole.ADMIN
+
+    @property
+    def sees_reports(self) -> bool:
+        """The site's menu offers the coverage report."""
+        return self.is_official or self.is_admin_role
+
+    @property
+    def sees_admin(self) -> bool:
+        """The site's menu offers the admin."""
+        return self.is_superuser or self.role != self.AccountRole.LEARNER
