@@ -48,6 +48,8 @@ Contract:
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -164,8 +166,23 @@ class CachedRouteMixin:
                 page.remember_view_restrictions()
                 if isinstance(page, LessonPage):
                     page.navigation  # noqa: B018 - read now, to be remembered with the page
-            remember(key, version, page)
+            remember(key, version, _as_remembered(page))
         return result
+
+
+# What a page served from a remembered route does not read (its parent, its
+# folded words for search), left out of the route so that it is small to
+# read from the cache on every request; should it be read, it loads then.
+NOT_REMEMBERED = ("_cached_parent_obj", "search_text")
+
+
+def _as_remembered(page: Page) -> Page:
+    """A copy of ``page`` without what ``NOT_REMEMBERED`` and the page
+    type's ``not_remembered`` name."""
+    kept = copy.copy(page)
+    for name in (*NOT_REMEMBERED, *getattr(page, "not_remembered", ())):
+        kept.__dict__.pop(name, None)
+    return kept
 
 
 TOPIC_LABELS = {
@@ -342,6 +359,8 @@ class LessonPage(ViewRestrictionsMixin, LearningContextMixin, SearchTextMixin, P
     search_fields = Page.search_fields + [index.SearchField("search_text")]
     parent_page_types = ["content.CoursePage"]
     subpage_types: list[str] = []
+    # Its rendered body is kept, per revision (``rendered_body``).
+    not_remembered = ("body",)
 
     class Meta:
         verbose_name = _("bài học")

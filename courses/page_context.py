@@ -18,12 +18,14 @@ It never exposes a quiz's answers: those live only in attempt snapshots.
 A lesson page is the page learners ask for most: its part costs one query
 (the enrolment, the lessons done and the quizzes passed together), because
 the course and its outline come from the lesson's own navigation, which the
-page reads anyway.
+page reads anyway. On PostgreSQL the same statement remembers the lesson as
+where the learner left off (``enrollment_touch`` elsewhere: a second one).
 """
 
 from __future__ import annotations
 
 from django.db import connections, router
+from django.utils import timezone
 from wagtail.models import Page
 
 from content.models import CoursePage, LessonPage, QuizPage
@@ -68,13 +70,23 @@ UNION ALL
 SELECT 'quiz', a.quiz_id, NULL, NULL, NULL
   FROM {attempt} a WHERE a.user_id = %s AND a.passed = %s AND a.quiz_id IN ({quizzes})
 """
+# PostgreSQL: the lesson opened becomes where the learner left off, in the
+# statement that reads her progress (which sees the rows as they were before).
+_TOUCH_SQL = """
+WITH touched AS (
+  UPDATE {enrollment} SET last_lesson_id = %s, last_activity_at = %s
+   WHERE user_id = %s AND course_id = %s AND status = %s AND last_lesson_id IS DISTINCT FROM %s
+  RETURNING id
+)
+"""
 ENROLLMENT_FIELDS = ("id", "user_id", "course_id", "status", "last_lesson_id", "completed_on")
 
 
-def _progress(*, user, outline: Outline) -> Progress:
+def _progress(*, user, outline: Outline, opened: LessonPage | None = None) -> tuple[Progress, bool]:
     """``learner_progress`` for one course whose outline is known, in one
     query. The enrolment comes with the fields a lesson page uses (the
-    others load on first use)."""
+    others load on first use). With ``opened``, on PostgreSQL, the query
+    also does what ``enrollment_touch`` does; the flag says whether it did."""
     tables = {
         "enrollment": Enrollment._meta.db_table,
         "progress": LessonProgress._meta.db_table,
@@ -89,7 +101,13 @@ def _progress(*, user, outline: Outline) -> Progress:
     enrollment = None
     done: set[int] = set()
     passed: set[int] = set()
-    db = router.db_for_read(Enrollment)
+    db = router.db_for_write(Enrollment) if opened is not None else router.db_for_read(Enrollment)
+    touched = opened is not None and connections[db].vendor == "postgresql"
+    if touched:
+        sql = _TOUCH_SQL.format(**tables) + sql
+        params = [
+            opened.pk, timezone.now(), user.pk, outline.course_id, Enrollment.Status.ACTIVE, opened.pk, *params
+        ]
     with connections[db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -104,7 +122,10 @@ def _progress(*, user, outline: Outline) -> Progress:
             enrollment = Enrollment.from_db(db, ENROLLMENT_FIELDS, values)
     if enrollment is None:
         passed = set()  # as learner_progress: no enrolment, no progress
-    return Progress(enrollment=enrollment, outline=outline, done_lesson_ids=done, passed_quiz_ids=passed)
+    elif touched and enrollment.status == Enrollment.Status.ACTIVE:
+        enrollment.last_lesson_id = opened.pk
+    progress = Progress(enrollment=enrollment, outline=outline, done_lesson_ids=done, passed_quiz_ids=passed)
+    return progress, touched
 
 
 def learning_context(*, request, page: Page) -> dict:
@@ -122,11 +143,13 @@ def learning_context(*, request, page: Page) -> dict:
     user = getattr(request, "user", None)
     if page.pk is None or user is None or not user.is_authenticated:
         return context
+    opened = kind is LessonPage and not getattr(request, "is_preview", False)
+    touched = False
     if kind is LessonPage:
         course, outline = _lesson_outline(page)
         if course is None:
             return context
-        progress = _progress(user=user, outline=outline)
+        progress, touched = _progress(user=user, outline=outline, opened=page if opened else None)
     else:
         course = page if kind is CoursePage else course_of(page)
         progress = learner_progress(user=user, courses=[course])[course.pk]
@@ -137,7 +160,7 @@ def learning_context(*, request, page: Page) -> dict:
     context["continue_step"] = progress.next_step if progress.is_active else None
     if kind is LessonPage:
         context["lesson_done"] = page.pk in progress.done_lesson_ids
-        if progress.is_active and not getattr(request, "is_preview", False):
+        if opened and progress.is_active and not touched:
             enrollment_touch(enrollment=progress.enrollment, lesson=page)
     elif kind is QuizPage:
         context["quiz_status"] = quiz_status(user=user, quiz=page, enrolled=progress.is_active)

@@ -4,7 +4,13 @@ from django.utils import timezone
 
 from courses.models import Completion, Enrollment, LessonProgress
 from courses.selectors import learner_progress
-from courses.services import attempt_start, attempt_submit, enrollment_enrol, lesson_mark_done
+from courses.services import (
+    attempt_start,
+    attempt_submit,
+    enrollment_enrol,
+    enrollment_withdraw,
+    lesson_mark_done,
+)
 from courses.signals import course_completed
 from tests.factories.courses import finish_course, learner, lessons_of, quiz_of, right_answers, wrong_answers
 from tests.factories.courses import quick_course as make_course
@@ -239,3 +245,34 @@ class TestPages:
 
 
 QUERIES_DASHBOARD = 7
+
+
+@pytest.mark.parametrize("cache_kind", ["own-cache", "shared-cache"])
+def test_opening_a_lesson_remembers_it_as_where_she_left_off(client, settings, course, cache_kind):
+    if cache_kind == "shared-cache":
+        settings.CACHE_IS_SHARED = True
+    from django.core.cache import cache
+
+    cache.clear()
+    lan, mai = learner(), learner()
+    enrollment = enrollment_enrol(user=lan, course=course)[0]
+    other = enrollment_enrol(user=mai, course=course)[0]
+    first, second = lessons_of(course)[:2]
+    client.force_login(lan)
+    assert client.get(second.url).status_code == 200
+    enrollment.refresh_from_db()
+    assert enrollment.last_lesson_id == second.pk and enrollment.last_activity_at is not None
+    opened_at = enrollment.last_activity_at
+    client.get(second.url)  # the same lesson again: nothing to write
+    enrollment.refresh_from_db()
+    assert enrollment.last_activity_at == opened_at
+    client.get(first.url)
+    enrollment.refresh_from_db()
+    assert enrollment.last_lesson_id == first.pk and enrollment.last_activity_at > opened_at
+    other.refresh_from_db()
+    assert other.last_lesson_id is None  # another learner's enrolment is left alone
+
+    enrollment_withdraw(enrollment=enrollment)
+    client.get(second.url)
+    enrollment.refresh_from_db()
+    assert enrollment.last_lesson_id == first.pk  # a withdrawn enrolment is not touched
