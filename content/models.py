@@ -144,11 +144,11 @@ class CachedRouteMixin:
         if not path_components or getattr(request, "is_preview", False):
             return super().route(request, path_components)
         url_path = self.url_path + "/".join(path_components) + "/"
-        key = route_key(self, url_path)
+        key = route_key(self.pk, url_path)
         shared = cache_is_shared()
         if shared:
             # A lesson's frame comes in the same round trip, should the path lead to one.
-            version, (page, frame) = recall(key, frame_key(request, url_path))
+            version, (page, frame) = recall(key, frame_key(request, url_path), request=request)
             if isinstance(page, LessonPage) and frame is not None:
                 page.remembered_frame = frame
         else:
@@ -414,7 +414,7 @@ class LessonPage(ViewRestrictionsMixin, LearningContextMixin, SearchTextMixin, P
         if frame is not None:
             return frame
         key = frame_key(request, self.url_path)
-        version, (frame,) = recall(key)
+        version, (frame,) = recall(key, request=request)
         if frame is None:
             context = Page.get_context(self, request)
             context.update(self._lesson_context(request))

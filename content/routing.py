@@ -29,8 +29,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
+from django.http.request import split_domain_port
 from django.utils.translation import get_language
-from wagtail.models import Page, PageViewRestriction, Site, get_page_models
+from wagtail.models import PageViewRestriction, Site, get_page_models
 from wagtail.models import sites as wagtail_sites
 from wagtail.signals import page_unpublished, post_page_move
 
@@ -84,12 +85,18 @@ def connect_tree_signals(app_config) -> None:
     post_migrate.connect(tree_changed, sender=app_config, dispatch_uid="content-tree-migrate")
 
 
-def recall(*keys: str, any_version: bool = False) -> tuple[str, list]:
+def recall(*keys: str, any_version: bool = False, request=None) -> tuple[str, list]:
     """(the current tree version, for each key what it holds if it was
     remembered under that version, else None), in one round trip to the
-    cache. ``any_version``: whatever version it was remembered under, for a
-    caller that checks it against the database itself."""
-    found = cache.get_many([TREE_VERSION_KEY, *keys])
+    cache, or none when ``RememberedPagesMiddleware`` read them all for the
+    ``request`` already. ``any_version``: whatever version it was
+    remembered under, for a caller that checks it against the database
+    itself."""
+    read = getattr(request, "remembered", None)
+    if read is not None and all(key in read for key in keys):
+        found = read
+    else:
+        found = cache.get_many([TREE_VERSION_KEY, *keys])
     version = found.get(TREE_VERSION_KEY) or tree_version()
     values = []
     for key in keys:
@@ -109,8 +116,8 @@ def _digest(url_path: str) -> str:
     return hashlib.md5(url_path.encode(), usedforsecurity=False).hexdigest()
 
 
-def route_key(root: Page, url_path: str) -> str:
-    return f"content:route:{root.pk}:{_digest(url_path)}"
+def route_key(root_id: int, url_path: str) -> str:
+    return f"content:route:{root_id}:{_digest(url_path)}"
 
 
 def menu_of(user) -> str:
@@ -121,12 +128,19 @@ def menu_of(user) -> str:
     return f"account-{int(user.sees_reports)}{int(user.sees_admin)}"
 
 
-def frame_key(request, url_path: str) -> str:
+def frame_key(request, url_path: str, site_id: int | None = None) -> str:
     """Where the frame of the lesson page at ``url_path`` is remembered, for
-    the request's site, language and menu (``LessonPage.page_frame``)."""
-    site = Site.find_for_request(request)
+    the request's site (unless ``site_id`` names it), language and menu
+    (``LessonPage.page_frame``)."""
+    if site_id is None:
+        site = Site.find_for_request(request)
+        site_id = site.pk if site else 0
     menu = menu_of(getattr(request, "user", None))
-    return f"content:lesson-frame:{site.pk if site else 0}:{_digest(url_path)}:{get_language()}:{menu}"
+    return f"content:lesson-frame:{site_id}:{_digest(url_path)}:{get_language()}:{menu}"
+
+
+def site_key(hostname: str, port: int) -> str:
+    return f"content:site:{hostname}:{port}"
 
 
 def site_for_hostname(hostname: str, port: int) -> Site:
@@ -136,7 +150,7 @@ def site_for_hostname(hostname: str, port: int) -> Site:
     with a shared cache (see the module docstring)."""
     if not cache_is_shared():
         return _wagtail_site_for_hostname(hostname, port)
-    key = f"content:site:{hostname}:{port}"
+    key = site_key(hostname, port)
     version, (site,) = recall(key)
     if site is None:
         try:
@@ -156,3 +170,50 @@ def remember_sites() -> None:
     offers no setting or hook for it: its ``Site.find_for_request`` calls
     the module's ``get_site_for_hostname``, which this replaces."""
     wagtail_sites.get_site_for_hostname = site_for_hostname
+
+
+# The site last found for a host name and port, as (site id, root page id,
+# root page's url path): which route and frame a page view will ask for.
+_last_site: dict[tuple[str, int], tuple[int, int, str]] = {}
+
+
+class RememberedPagesMiddleware:
+    """Before Wagtail's page view, reads in one round trip to the cache what
+    it will ask for next: the tree version, the site, the page at the path
+    and its frame (``request.remembered``, which ``recall`` reads first).
+    The site is handed to Wagtail as its own lookup would (``Site.
+    find_for_request`` keeps it in ``request._wagtail_site``). Which route
+    and frame to read is guessed from the site last found for the host; a
+    wrong guess costs the round trips it would have saved, nothing else:
+    every entry is still checked against the tree version. Only with a
+    shared cache."""
+
+    def __init__(self, get_response):
+        from wagtail.views import serve  # not at import: it needs the apps ready
+
+        self.get_response = get_response
+        self.serve = serve
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is not self.serve or request.method not in ("GET", "HEAD") or not cache_is_shared():
+            return None
+        # As Wagtail's Site._find_for_request.
+        hostname, port = split_domain_port(request._get_raw_host())[0], request.get_port()
+        keys = [site_key(hostname, port)]
+        path = view_args[0] if view_args else view_kwargs.get("path", "")
+        components = [part for part in path.split("/") if part]
+        guess = _last_site.get((hostname, port))
+        if guess is not None and components:
+            site_id, root_id, root_path = guess
+            url_path = root_path + "/".join(components) + "/"
+            keys += [route_key(root_id, url_path), frame_key(request, url_path, site_id=site_id)]
+        found = cache.get_many([TREE_VERSION_KEY, *keys])
+        request.remembered = {TREE_VERSION_KEY: found.get(TREE_VERSION_KEY), **{key: found.get(key) for key in keys}}
+        _, (site,) = recall(keys[0], request=request)
+        if isinstance(site, Site):
+            request._wagtail_site = site
+            _last_site[hostname, port] = (site.pk, site.root_page_id, site.root_page.url_path)
+        return None

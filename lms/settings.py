@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Reads what a page view remembers in one round trip to the cache.
+    "content.routing.RememberedPagesMiddleware",
     # Last, so that it turns the lockout of any login view into its answer.
     "axes.middleware.AxesMiddleware",
 ]

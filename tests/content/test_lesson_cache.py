@@ -316,3 +316,26 @@ def test_each_menu_has_a_frame_of_its_own(client, cache_kind):
             for link in ('href="/coverage/', 'href="/admin/"'):
                 assert (link in page) == (link in links), (user, link)
             assert ('href="/learning/' in page) == (user is not None)
+
+
+def test_a_warm_lesson_page_reads_the_cache_for_the_page_once(client, cache_kind):
+    from unittest import mock
+
+    from django.core.cache import caches
+
+    course = make_course(lessons=2)
+    lesson = first_lesson(course)
+    lan = learner("lan", first_name="Nguyễn Thị Lan")
+    enrollment_enrol(user=lan, course=course)
+    client.force_login(lan)
+    client.get(lesson.url)
+    client.get(lesson.url)  # the site last found is known: its route and frame are asked for with it
+    backend = caches["default"]
+    with mock.patch.object(backend, "get_many", wraps=backend.get_many) as get_many:
+        page = client.get(lesson.url).content.decode()
+    assert "Nguyễn Thị Lan" in page and "lesson-body" in page
+    # Shared: the site, the route and the frame in one read; own cache: the
+    # route (then checked in the database).
+    assert get_many.call_count == 1
+    read = get_many.call_args.args[0]
+    assert len(read) == (4 if cache_kind == "shared-cache" else 2)
