@@ -320,3 +320,26 @@ def test_certificate_holder_names_stay_text(world):
     # The verification API answers JSON, never HTML.
     api = anonymous.get(f"/api/v1/certificates/verify/{certificate.code}/")
     assert api["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["own-cache", "shared-cache"])
+def test_an_account_name_in_the_header_stays_text(world, settings, shared):
+    from django.core.cache import cache
+
+    # With a shared cache the lesson page is filled from its frame.
+    settings.CACHE_IS_SHARED = shared
+    cache.clear()
+    user = world.users["learner"]
+    user.first_name, user.last_name = f"Lan {XSS}", ""
+    user.save(update_fields=["first_name", "last_name"])
+    client = as_user(user)
+    for where, url in [
+        ("home", "/"),
+        ("lesson", world.lesson.url),
+        ("lesson again", world.lesson.url),
+        ("dashboard", "/learning/"),
+        ("my certificates", "/certificates/mine/"),
+    ]:
+        html = page_html(client, url, where)
+        assert_inert(html, where, visible=(f"Lan {XSS}",))
+        assert escape(f"Lan {XSS}") in html, where
