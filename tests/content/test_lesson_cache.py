@@ -298,3 +298,17 @@ def test_a_warm_lesson_page_reads_the_cache_for_the_page_once(client, cache_kind
     assert get_many.call_count == 1
     read = get_many.call_args.args[0]
     assert len(read) == (4 if cache_kind == "shared-cache" else 2)
+
+
+def test_a_site_given_another_root_page_is_followed_at_once(client):
+    course = make_course(lessons=1)
+    lesson = first_lesson(course)
+    old_url = lesson.url
+    for _ in range(2):  # the second view reads the site, route and frame together
+        assert client.get(old_url).status_code == 200
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = course.get_parent()  # the catalogue
+    site.save()
+    assert client.get(old_url).status_code == 404
+    new_url = f"/{course.slug}/{lesson.slug}/"
+    assert old_url != new_url and client.get(new_url).status_code == 200
