@@ -82,11 +82,12 @@ WITH touched AS (
 ENROLLMENT_FIELDS = ("id", "user_id", "course_id", "status", "last_lesson_id", "completed_on")
 
 
-def _progress(*, user, outline: Outline, opened: LessonPage | None = None) -> tuple[Progress, bool]:
+def _progress(*, user, outline: Outline, opened: LessonPage | None = None) -> Progress:
     """``learner_progress`` for one course whose outline is known, in one
     query. The enrolment comes with the fields a lesson page uses (the
-    others load on first use). With ``opened``, on PostgreSQL, the query
-    also does what ``enrollment_touch`` does; the flag says whether it did."""
+    others load on first use). With ``opened``, the lesson is also recorded
+    as where she left off, if she is enrolled (``enrollment_touch``): on
+    PostgreSQL by the same statement."""
     tables = {
         "enrollment": Enrollment._meta.db_table,
         "progress": LessonProgress._meta.db_table,
@@ -122,10 +123,12 @@ def _progress(*, user, outline: Outline, opened: LessonPage | None = None) -> tu
             enrollment = Enrollment.from_db(db, ENROLLMENT_FIELDS, values)
     if enrollment is None:
         passed = set()  # as learner_progress: no enrolment, no progress
-    elif touched and enrollment.status == Enrollment.Status.ACTIVE:
-        enrollment.last_lesson_id = opened.pk
-    progress = Progress(enrollment=enrollment, outline=outline, done_lesson_ids=done, passed_quiz_ids=passed)
-    return progress, touched
+    elif opened is not None and enrollment.status == Enrollment.Status.ACTIVE:
+        if touched:
+            enrollment.last_lesson_id = opened.pk
+        else:
+            enrollment_touch(enrollment=enrollment, lesson=opened)
+    return Progress(enrollment=enrollment, outline=outline, done_lesson_ids=done, passed_quiz_ids=passed)
 
 
 def learning_context(*, request, page: Page) -> dict:
@@ -143,13 +146,12 @@ def learning_context(*, request, page: Page) -> dict:
     user = getattr(request, "user", None)
     if page.pk is None or user is None or not user.is_authenticated:
         return context
-    opened = kind is LessonPage and not getattr(request, "is_preview", False)
-    touched = False
     if kind is LessonPage:
         course, outline = _lesson_outline(page)
         if course is None:
             return context
-        progress, touched = _progress(user=user, outline=outline, opened=page if opened else None)
+        opened = None if getattr(request, "is_preview", False) else page
+        progress = _progress(user=user, outline=outline, opened=opened)
     else:
         course = page if kind is CoursePage else course_of(page)
         progress = learner_progress(user=user, courses=[course])[course.pk]
@@ -160,8 +162,6 @@ def learning_context(*, request, page: Page) -> dict:
     context["continue_step"] = progress.next_step if progress.is_active else None
     if kind is LessonPage:
         context["lesson_done"] = page.pk in progress.done_lesson_ids
-        if opened and progress.is_active and not touched:
-            enrollment_touch(enrollment=progress.enrollment, lesson=page)
     elif kind is QuizPage:
         context["quiz_status"] = quiz_status(user=user, quiz=page, enrolled=progress.is_active)
     return context

@@ -94,8 +94,7 @@ def register_plan_viewset():
 
 class ReportMenuItem(MenuItem):
     def is_shown(self, request):
-        user = request.user
-        return user.is_admin_role or (user.is_official and bool(user.scope_id))
+        return request.user.sees_reports
 
 
 @hooks.register("register_admin_menu_item")

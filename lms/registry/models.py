@@ -324,8 +324,9 @@ class User(AbstractUser):
 
     @property
     def sees_reports(self) -> bool:
-        """The site's menu offers the coverage report."""
-        return self.is_official or self.is_admin_role
+        """The site's menu and the admin's offer the coverage report: to an
+        admin, and to an official of some unit."""
+        return self.is_admin_role or (self.is_official and self.scope_id is not None)
 
     @property
     def sees_admin(self) -> bool:

@@ -10,10 +10,12 @@ production, where the site, routes and lesson frames are trusted from the
 cache and sessions are read from it)."""
 
 import pickle
+from unittest import mock
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import RequestFactory
+from django.urls import reverse
 from wagtail.models import PageViewRestriction, Site
 
 from content.models import LessonPage
@@ -244,14 +246,20 @@ def test_a_change_is_forgotten_again_once_committed(django_capture_on_commit_cal
     assert before != during != cache.get(TREE_VERSION_KEY)
 
 
-def test_a_message_shows_on_a_page_filled_from_its_frame(client, cache_kind):
+@pytest.fixture
+def lan_reading(client) -> LessonPage:
+    """Lan, enrolled in a course of two lessons and signed in: its first lesson."""
     course = make_course(lessons=2)
-    lesson = first_lesson(course)
     lan = learner("lan", first_name="Nguyễn Thị Lan")
     enrollment_enrol(user=lan, course=course)
     client.force_login(lan)
+    return first_lesson(course)
+
+
+def test_a_message_shows_on_a_page_filled_from_its_frame(client, lan_reading):
+    lesson = lan_reading
     client.get(lesson.url)
-    response = client.post(MARK_DONE.split('"')[1].format(pk=lesson.pk), {"next": lesson.url}, follow=True)
+    response = client.post(reverse("courses:lesson-done", args=[lesson.pk]), follow=True)
     page = response.content.decode()
     assert response.redirect_chain and '<ul class="messages" role="status">' in page
     assert '<ul class="messages"' not in client.get(lesson.url).content.decode()
@@ -277,16 +285,8 @@ def test_each_menu_has_a_frame_of_its_own(client, cache_kind):
             assert ('href="/learning/' in page) == (user is not None)
 
 
-def test_a_warm_lesson_page_reads_the_cache_for_the_page_once(client, cache_kind):
-    from unittest import mock
-
-    from django.core.cache import caches
-
-    course = make_course(lessons=2)
-    lesson = first_lesson(course)
-    lan = learner("lan", first_name="Nguyễn Thị Lan")
-    enrollment_enrol(user=lan, course=course)
-    client.force_login(lan)
+def test_a_warm_lesson_page_reads_the_cache_for_the_page_once(client, cache_kind, lan_reading):
+    lesson = lan_reading
     client.get(lesson.url)
     client.get(lesson.url)  # the site last found is known: its route and frame are asked for with it
     backend = caches["default"]

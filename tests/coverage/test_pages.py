@@ -163,3 +163,19 @@ def test_people_export_lists_the_same_people(login, data, district_official):
     xlsx = login(district_official).get(reverse("coverage:people_export", args=["xlsx"]), params)
     ws = load_workbook(io.BytesIO(xlsx.content)).active
     assert ws["A3"].value == "Mã" and ws.max_row == 3 + 4
+
+
+@pytest.mark.parametrize("who", ["admin", "official", "trainer", "learner"])
+def test_the_report_is_offered_in_both_menus_to_those_who_may_open_it(login, tree, who):
+    users = {
+        "admin": UserFactory(username="quantri", role="admin"),
+        "official": UserFactory(username="canbo.kienan", role="official", scope=tree[2]),
+        "trainer": UserFactory(username="giangvien", role="trainer"),
+        "learner": UserFactory(username="hocvien", role="learner"),
+    }
+    client = login(users[who])
+    offered = who in ("admin", "official")
+    assert (f'href="{REPORT}"' in client.get("/").content.decode()) == offered
+    if who != "learner":
+        # The admin's sidebar is described in JSON for its script.
+        assert (f'"url": "{REPORT}"' in client.get("/admin/").content.decode()) == offered
